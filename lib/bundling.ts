@@ -1,0 +1,106 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildSync } from 'esbuild';
+import { zipSync } from 'fflate';
+
+/** The project root: the folder holding this repository's package.json. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+export type NodeRuntime = 'nodejs20.x' | 'nodejs22.x';
+
+export interface LambdaBundle {
+  /** Absolute path of the deterministic zip, outside the source tree. */
+  readonly zipPath: string;
+  /** Hex SHA-256 of the zip: the TerraformAsset hash. */
+  readonly sha256Hex: string;
+  /** Base64 SHA-256 of the zip: what Lambda reports as CodeSha256 and what `source_code_hash` compares. */
+  readonly sha256Base64: string;
+  readonly sizeBytes: number;
+}
+
+// Zip entries carry a DOS timestamp; a fixed one (built from local-time fields, as the DOS format
+// stores them) keeps the archive byte-identical on every machine and every run.
+const FIXED_ZIP_TIME = new Date(1980, 0, 1, 0, 0, 0);
+// Regular file, rw-r--r--: Lambda needs the code world-readable.
+const UNIX_FILE_ATTRS = (0o100644 << 16) >>> 0;
+
+const cache = new Map<string, LambdaBundle>();
+
+/** Where bundles are written; override with PIPELINES_BUNDLE_DIR. */
+export function bundleRoot(): string {
+  return process.env.PIPELINES_BUNDLE_DIR ?? path.join(os.tmpdir(), 'serverless-pipelines-bundles');
+}
+
+/** esbuild's target for a Lambda Node.js runtime: `nodejs22.x` -> `node22`. */
+export function esbuildTarget(runtime: NodeRuntime): string {
+  const match = /^nodejs(\d+)\.x$/.exec(runtime);
+  if (!match) throw new Error(`Unsupported Lambda runtime "${runtime}": expected nodejsNN.x`);
+  return `node${match[1]}`;
+}
+
+/**
+ * Bundles one handler file (relative to the project root) into `index.js` plus a source map and
+ * zips it deterministically. Results are memoised per process, so synthesizing many stacks in one
+ * test run bundles each function once.
+ */
+export function bundleLambda(entry: string, runtime: NodeRuntime): LambdaBundle {
+  const key = `${entry}|${runtime}`;
+  const cached = cache.get(key);
+  if (cached && fs.existsSync(cached.zipPath)) return cached;
+
+  const entryPath = path.resolve(PROJECT_ROOT, entry);
+  if (!fs.existsSync(entryPath)) {
+    throw new Error(`Lambda entry "${entry}" does not exist (looked for ${entryPath}). Create it or fix the construct's entry prop.`);
+  }
+  const result = buildSync({
+    entryPoints: [entryPath],
+    absWorkingDir: PROJECT_ROOT,
+    // Never written: with write=false this only anchors source-map paths, which therefore come out
+    // relative to the project root ("../lambdas/..."), identical on every machine.
+    outdir: path.join(PROJECT_ROOT, 'dist'),
+    entryNames: 'index',
+    write: false,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: esbuildTarget(runtime),
+    // Prefer ES module builds of dependencies so unused code is tree-shaken.
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourcemap: 'linked',
+    // Stack traces only need names and positions; the sources themselves would double the zip.
+    sourcesContent: false,
+    legalComments: 'none',
+    logLevel: 'silent',
+    // The AWS SDK v3 is bundled rather than taken from the runtime on purpose: the runtime's copy
+    // changes without notice, and the handlers are tested against the exact version pinned in
+    // package-lock.json. Tree-shaking keeps the cost to the clients actually imported.
+    external: [],
+  });
+  if (result.errors.length > 0) {
+    throw new Error(`esbuild failed for ${entry}:\n${result.errors.map((e) => e.text).join('\n')}`);
+  }
+
+  const files: Record<string, [Uint8Array, { mtime: Date; os: number; attrs: number; level: 9 }]> = {};
+  for (const file of [...result.outputFiles].sort((a, b) => a.path.localeCompare(b.path))) {
+    files[path.basename(file.path)] = [file.contents, { mtime: FIXED_ZIP_TIME, os: 3, attrs: UNIX_FILE_ATTRS, level: 9 }];
+  }
+  const zip = zipSync(files);
+  const sha256Hex = crypto.createHash('sha256').update(zip).digest('hex');
+  const sha256Base64 = crypto.createHash('sha256').update(zip).digest('base64');
+
+  const name = path.basename(path.dirname(entryPath)) + '-' + path.basename(entryPath, '.ts');
+  const dir = path.join(bundleRoot(), `${name}-${sha256Hex.slice(0, 16)}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const zipPath = path.join(dir, 'lambda.zip');
+  // Write-then-rename: parallel test workers may bundle the same function at the same moment.
+  const partial = `${zipPath}.${process.pid}.partial`;
+  fs.writeFileSync(partial, zip);
+  fs.renameSync(partial, zipPath);
+
+  const bundle: LambdaBundle = { zipPath, sha256Hex, sha256Base64, sizeBytes: zip.byteLength };
+  cache.set(key, bundle);
+  return bundle;
+}

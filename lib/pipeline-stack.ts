@@ -1,0 +1,70 @@
+import { Construct } from 'constructs';
+import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { PipelinesConfig, PROJECT_NAME, resourcePrefix } from './config';
+import { localBackendSettings, localProviderSettings } from './local-target';
+
+export interface PipelineStackProps {
+  readonly config: PipelinesConfig;
+  /** Short name used in physical resource names, e.g. `customers`. Keep it short: IAM names stop at 64. */
+  readonly shortName: string;
+  /**
+   * Keep this stack's state in a local file (path relative to the stack's synthesized folder)
+   * instead of the S3 bucket: only for the stack that creates that bucket. @default S3 backend
+   */
+  readonly localStatePath?: string;
+}
+
+/**
+ * Base of every pipeline stack: the AWS provider with the project's default tags and the S3 state
+ * backend (one key per stack and environment, encrypted, with S3-native locking).
+ * Subclasses only wire constructs together.
+ */
+export abstract class PipelineStack extends TerraformStack {
+  readonly config: PipelinesConfig;
+  /** Prefix for physical names: `sp-<environment>-<shortName>`. */
+  readonly namePrefix: string;
+  readonly provider: AwsProvider;
+
+  protected constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id);
+    this.config = props.config;
+    this.namePrefix = resourcePrefix(props.config, props.shortName);
+    this.provider = new AwsProvider(this, 'aws', {
+      region: props.config.region,
+      defaultTags: [{ tags: defaultTags(props.config, id) }],
+      ...(props.config.target === 'local' ? localProviderSettings(props.config) : {}),
+    });
+
+    // S3-native state locking (use_lockfile) arrived in Terraform 1.11.
+    this.addOverride('terraform.required_version', '>= 1.11.0');
+
+    if (props.localStatePath !== undefined) {
+      new LocalBackend(this, { path: props.localStatePath });
+      return;
+    }
+    new S3Backend(this, {
+      bucket: props.config.stateBucket,
+      key: stateKey(props.config, id),
+      region: props.config.stateRegion,
+      encrypt: true,
+      ...(props.config.target === 'local' ? localBackendSettings(props.config) : {}),
+    });
+    // cdktf 0.21's S3BackendConfig predates S3-native locking (Terraform >= 1.11), so it has no typed
+    // option for it; without a lock two concurrent applies could corrupt the state.
+    this.addOverride('terraform.backend.s3.use_lockfile', true);
+  }
+}
+
+export function defaultTags(config: PipelinesConfig, stackId: string): Record<string, string> {
+  return {
+    project: PROJECT_NAME,
+    pipeline: stackId,
+    environment: config.environment,
+    'managed-by': 'cdktf',
+  };
+}
+
+export function stateKey(config: PipelinesConfig, stackId: string): string {
+  return `${config.stateKeyPrefix}/${config.environment}/${stackId}.tfstate`;
+}

@@ -1,0 +1,10 @@
+import { App } from 'cdktf';
+import { PipelinesConfig } from '../lib/config';
+import { CustomersStack } from './apigw-lambda-dynamodb-customers';
+import { StateBackendStack } from './state-backend';
+
+/** Every stack of the app, in deployment order (state-backend first). */
+export function buildStacks(app: App, config: PipelinesConfig): void {
+  new StateBackendStack(app, config);
+  new CustomersStack(app, config);
+}
