@@ -1,10 +1,10 @@
-import { randomUUID } from 'crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { errorResponse, HttpError, json, parseJsonBody, validate } from '../shared/http';
 import { requireEnv } from '../shared/env';
 import { Customer, customerIdPattern, customerInput, emailInput } from './customer';
+import { newCustomerId } from './ids';
 import { CustomerRepository } from './repository';
 
 const logger = new Logger();
@@ -54,7 +54,7 @@ async function createCustomer(event: APIGatewayProxyEvent): Promise<APIGatewayPr
   const input = validate(customerInput, parseJsonBody(event.body, event.isBase64Encoded), 'customer');
   const now = new Date().toISOString();
   for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
-    const customer: Customer = { customerId: randomUUID(), ...input, createdAt: now, updatedAt: now };
+    const customer: Customer = { customerId: newCustomerId(), ...input, createdAt: now, updatedAt: now };
     if (await repository.create(customer)) {
       return json(201, customer, { Location: `${basePath(event)}/customers/${customer.customerId}` });
     }
