@@ -19,6 +19,8 @@ export interface ServiceRoleProps {
  */
 export class ServiceRole extends Construct {
   readonly role: IamRole;
+  /** The inline policy; depend on it when a consumer (e.g. an event source mapping) checks the role's rights on creation. */
+  readonly policy: IamRolePolicy;
   private readonly statements: PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
@@ -33,7 +35,7 @@ export class ServiceRole extends Construct {
       description: props.description,
       assumeRolePolicy: serviceTrustPolicy(this, 'TrustPolicy', props.service).json,
     });
-    new IamRolePolicy(this, 'Permissions', {
+    this.policy = new IamRolePolicy(this, 'Permissions', {
       name: 'permissions',
       role: this.role.id,
       policy: policyDocument(this, 'PermissionsDocument', () => this.statements).json,
