@@ -160,6 +160,7 @@ const STREAM_SHORT_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
 export function loadConfig(sources: ConfigSources): PipelinesConfig {
   const raw: Record<string, string> = {};
   const origin: Record<string, string> = {};
+  const defaulted = new Set<string>();
   for (const [name, setting] of Object.entries(SETTINGS) as [keyof PipelinesConfig, Setting][]) {
     const fromEnv = sources.env[setting.env];
     const fromContext = sources.context?.(setting.context);
@@ -171,12 +172,19 @@ export function loadConfig(sources: ConfigSources): PipelinesConfig {
       origin[name] = `context "${setting.context}"=${JSON.stringify(fromContext)}`;
     } else {
       raw[name] = setting.fallback(raw);
+      defaulted.add(name);
       origin[name] = `${setting.env} (default ${JSON.stringify(raw[name])})`;
     }
   }
 
   const problems: string[] = [];
+  const failed = new Set<string>();
+  // A default derived from a bad setting is bad too; saying so would only repeat the first problem.
+  const derivedFrom: Partial<Record<keyof PipelinesConfig, keyof PipelinesConfig>> = { stateBucket: 'environment', stateRegion: 'region' };
   const fail = (name: keyof PipelinesConfig, rule: string, fix: string): void => {
+    const parent = derivedFrom[name];
+    if (defaulted.has(name) && parent !== undefined && failed.has(parent)) return;
+    failed.add(name);
     problems.push(`${origin[name]}: ${rule}. Fix: ${fix}`);
   };
 

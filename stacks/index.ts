@@ -1,5 +1,6 @@
 import { App } from 'cdktf';
 import { PipelinesConfig } from '../lib/config';
+import { CommentsStack } from './apigw-dynamodb-kinesis-lambda';
 import { CustomersStack } from './apigw-lambda-dynamodb-customers';
 import { StateBackendStack } from './state-backend';
 
@@ -7,4 +8,5 @@ import { StateBackendStack } from './state-backend';
 export function buildStacks(app: App, config: PipelinesConfig): void {
   new StateBackendStack(app, config);
   new CustomersStack(app, config);
+  new CommentsStack(app, config);
 }

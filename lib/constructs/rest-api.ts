@@ -1,6 +1,6 @@
 import * as crypto from 'crypto';
 import { Construct } from 'constructs';
-import { DefaultTokenResolver, Lazy, StringConcat, TerraformResource, Tokenization } from 'cdktf';
+import { DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformResource, Tokenization } from 'cdktf';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
 import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-gateway-response';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
@@ -162,13 +162,18 @@ export class RestApi extends Construct {
     this.deployment = new ApiGatewayDeployment(this, 'Deployment', {
       restApiId: this.api.id,
       description: 'Managed by cdktf; replaced whenever the API definition changes',
-      triggers: { definition: Lazy.stringValue({ produce: () => this.definitionHash() }) },
+      triggers: {
+        definition: Lazy.stringValue({ produce: () => this.definitionHash() }),
+        // The definition hash sees references, not their values: when a target behind a reference
+        // changes (a replaced function, a renamed role), Terraform's own hash of the values does.
+        targets: Lazy.stringValue({ produce: () => Fn.sha1(Fn.jsonencode(this.integrationTargets())) }),
+      },
       // A new deployment must exist before the stage moves to it and the old one is deleted.
       lifecycle: { createBeforeDestroy: true },
     });
     this.deployment.addOverride(
       'depends_on',
-      Lazy.listValue({ produce: () => this.definitions().map((d) => `${d.terraformResourceType}.${d.friendlyUniqueId}`) }),
+      Lazy.listValue({ produce: () => this.definitions().map(address) }),
     );
 
     this.accessLogGroup = new CloudwatchLogGroup(this, 'AccessLogs', {
@@ -373,15 +378,26 @@ export class RestApi extends Construct {
       .sort((a, b) => a.node.path.localeCompare(b.node.path));
   }
 
+  private integrationTargets(): string[] {
+    return this.definitions()
+      .filter((d): d is ApiGatewayIntegration => d instanceof ApiGatewayIntegration)
+      .flatMap((integration) => [integration.uri, integration.credentials]);
+  }
+
   /** SHA-256 over the synthesized definitions, with references rendered as stable Terraform expressions. */
   private definitionHash(): string {
     const resolver = new DefaultTokenResolver(new StringConcat());
     const rendered = this.definitions().map((d) => ({
-      fqn: d.fqn,
+      address: address(d),
       definition: Tokenization.resolve(d.toTerraform(), { scope: this, preparing: false, resolver }),
     }));
     return crypto.createHash('sha256').update(JSON.stringify(rendered)).digest('hex');
   }
+}
+
+/** `aws_api_gateway_method.Api_MethodGETHealth_1A287F01`: the resource's address in the plan. */
+function address(resource: TerraformResource): string {
+  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
 }
 
 function normalisePath(path: string): string {

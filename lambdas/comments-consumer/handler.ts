@@ -1,0 +1,28 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { decodeCommentChange } from './change-record';
+
+const logger = new Logger();
+const processor = new BatchProcessor(EventType.KinesisDataStreams);
+
+/**
+ * Logs each comment change DynamoDB streamed to Kinesis as one structured JSON line. A record that
+ * cannot be decoded is reported by its sequence number, so Lambda retries (then parks) only that
+ * record; its neighbours in the batch count as processed. Logging is idempotent, so redelivery of a
+ * record after a partial failure is harmless.
+ */
+async function processRecord(record: KinesisStreamRecord): Promise<void> {
+  const { sequenceNumber, partitionKey } = record.kinesis;
+  try {
+    const change = decodeCommentChange(record.kinesis.data);
+    logger.info('comment change', { sequenceNumber, partitionKey, ...change });
+  } catch (error) {
+    // The reason only: the record's data is user content and stays out of the logs.
+    logger.error('undecodable record', { sequenceNumber, partitionKey, reason: (error as Error).message });
+    throw error;
+  }
+}
+
+export const handler = async (event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> =>
+  processPartialResponse(event, processRecord, processor, { context });
