@@ -1,0 +1,207 @@
+/**
+ * API Gateway mapping templates (VTL) for direct Kinesis integrations, shared by every stack that
+ * puts a REST API in front of Kinesis. Pure functions of the served streams: the stacks deploy
+ * what these return, and the tests render the synthesized copies with a Velocity engine.
+ *
+ * Clients name streams by their short name in the path parameter `stream-name`; the templates map
+ * it to the physical name at synth time, so no caller can name a stream the API does not serve.
+ */
+
+export type KinesisAction = 'ListStreams' | 'PutRecord' | 'GetShardIterator' | 'GetRecords';
+
+/** A stream an API serves: the name clients use in URLs and the name Kinesis knows. */
+export interface ServedStream {
+  readonly shortName: string;
+  readonly physicalName: string;
+}
+
+/** Content type of the Kinesis JSON protocol; Kinesis refuses a request body sent as anything else. */
+export const KINESIS_CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+/** Iterator types GET .../sharditerator accepts; AT_TIMESTAMP is left out (it needs a numeric timestamp that VTL cannot validate). */
+export const ITERATOR_TYPES = ['TRIM_HORIZON', 'LATEST', 'AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER'] as const;
+export const DEFAULT_ITERATOR_TYPE = 'TRIM_HORIZON';
+
+/** Records one GET .../records returns at most; keeps the response far below API Gateway's 10 MB payload limit for small records. */
+export const GET_RECORDS_LIMIT = 100;
+/** ListStreams never returns more than 100 names per call. */
+export const LIST_STREAMS_LIMIT = 100;
+
+/** JSON schema (draft 4) of a PutRecord request body. */
+export const PUT_RECORD_SCHEMA = {
+  type: 'object',
+  required: ['Data', 'PartitionKey'],
+  additionalProperties: false,
+  properties: {
+    // Any JSON value: it is stored as its JSON text.
+    Data: {},
+    // Kinesis limits partition keys to 256 characters.
+    PartitionKey: { type: 'string', minLength: 1, maxLength: 256 },
+  },
+} as const;
+
+const SERVER_ERROR = 'Kinesis could not complete the request; retry later';
+
+/**
+ * Sets `$stream` to the physical name of the stream the path names, `$problem` to a client-facing
+ * reason when the request must not reach Kinesis (empty when it may), and `$problemStatus` /
+ * `$problemType` to how that reason is answered. Used by the request template (to decide what to
+ * send) and by the 4xx response template (to explain the rejection), so both agree by construction.
+ */
+function requestChecks(action: KinesisAction, streams: readonly ServedStream[]): string {
+  if (action === 'ListStreams') return '#set($problem = "")';
+  const branches = streams.map(
+    (s, i) => `#${i === 0 ? 'if' : 'elseif'}($streamName == "${s.shortName}")\n#set($stream = "${s.physicalName}")`,
+  );
+  const lines = [
+    "#set($streamName = $input.params('stream-name'))",
+    ...branches,
+    '#else',
+    '#set($stream = "")',
+    '#end',
+    '#set($problem = "")',
+    '#if($stream == "")',
+    // A constant message: echoing the requested name would need JSON escaping VTL cannot do reliably.
+    `#set($problem = 'Unknown stream: this API serves ${streams.map((s) => s.shortName).join(', ')}')`,
+    '#set($problemStatus = 404)',
+    "#set($problemType = 'UnknownStream')",
+    '#end',
+  ];
+  if (action === 'GetShardIterator') {
+    const notAllowed = ITERATOR_TYPES.map((t) => `$iteratorType != '${t}'`).join(' && ');
+    lines.push(
+      "#set($iteratorType = \"$!input.params('iterator-type')\")",
+      `#if($iteratorType == "")\n#set($iteratorType = '${DEFAULT_ITERATOR_TYPE}')\n#end`,
+      "#set($sequenceNumber = \"$!input.params('sequence-number')\")",
+      "#set($needsSequenceNumber = false)",
+      "#if($iteratorType == 'AT_SEQUENCE_NUMBER' || $iteratorType == 'AFTER_SEQUENCE_NUMBER')\n#set($needsSequenceNumber = true)\n#end",
+      '#if($problem == "")',
+      `#if(${notAllowed})`,
+      `#set($problem = 'iterator-type must be one of ${ITERATOR_TYPES.join(', ')} (default ${DEFAULT_ITERATOR_TYPE})')`,
+      '#set($problemStatus = 400)',
+      "#set($problemType = 'InvalidParameter')",
+      '#elseif($needsSequenceNumber && $sequenceNumber == "")',
+      "#set($problem = 'sequence-number is required with iterator-type AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER')",
+      '#set($problemStatus = 400)',
+      "#set($problemType = 'InvalidParameter')",
+      '#end',
+      '#end',
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * What API Gateway sends to Kinesis. A REST API mapping template cannot stop the call, so a request
+ * that fails the checks sends a body with an empty stream identifier instead: Kinesis refuses it
+ * with 400 before touching any stream, and the 4xx response template answers with the real reason.
+ */
+export function kinesisRequestTemplate(action: KinesisAction, streams: readonly ServedStream[], region: string): string {
+  const call = requestBody(action, region);
+  const rejected = action === 'GetRecords' ? '{"ShardIterator": ""}' : '{"StreamName": ""}';
+  return [requestChecks(action, streams), '#if($problem != "")', rejected, '#else', call, '#end'].join('\n');
+}
+
+function requestBody(action: KinesisAction, region: string): string {
+  switch (action) {
+    case 'ListStreams':
+      return `{"Limit": ${LIST_STREAMS_LIMIT}}`;
+    case 'PutRecord':
+      // $input.json yields JSON text (a quoted, escaped string for PartitionKey); Data is stored as
+      // the JSON text of whatever the client sent, base64-encoded as the Kinesis protocol wants.
+      return '{"StreamName": "$stream", "PartitionKey": $input.json(\'$.PartitionKey\'), "Data": "$util.base64Encode($input.json(\'$.Data\'))"}';
+    case 'GetShardIterator':
+      return [
+        '{"StreamName": "$stream", "ShardId": "$util.escapeJavaScript($input.params(\'shard-id\'))", "ShardIteratorType": "$iteratorType"',
+        '#if($needsSequenceNumber), "StartingSequenceNumber": "$util.escapeJavaScript($sequenceNumber)"#end}',
+      ].join('');
+    case 'GetRecords':
+      // The stream's ARN makes Kinesis and IAM judge the call by the stream the path names, not only
+      // by whatever stream the client's iterator points into.
+      return `{"ShardIterator": "$util.escapeJavaScript($input.params('Shard-Iterator'))", "StreamARN": "arn:${partitionOf(region)}:kinesis:${region}:$context.accountId:stream/$stream", "Limit": ${GET_RECORDS_LIMIT}}`;
+  }
+}
+
+/** What the client receives when Kinesis answers 2xx. */
+export function kinesisSuccessTemplate(action: KinesisAction, streams: readonly ServedStream[]): string {
+  switch (action) {
+    case 'ListStreams': {
+      // Only the streams this API serves, by the names clients use: the account's other streams are
+      // none of the caller's business.
+      const branches = streams.map(
+        (s, i) => `#${i === 0 ? 'if' : 'elseif'}($name == "${s.physicalName}")\n#set($served = "${s.shortName}")`,
+      );
+      return [
+        '{"StreamNames": [',
+        '#set($first = true)',
+        "#foreach($name in $input.path('$.StreamNames'))",
+        '#set($served = "")',
+        ...branches,
+        '#end',
+        '#if($served != "")',
+        '#if(!$first), #end"$served"',
+        '#set($first = false)',
+        '#end',
+        '#end',
+        ']}',
+      ].join('\n');
+    }
+    case 'PutRecord':
+      return '{"SequenceNumber": $input.json(\'$.SequenceNumber\'), "ShardId": $input.json(\'$.ShardId\')}';
+    case 'GetShardIterator':
+      return '{"ShardIterator": $input.json(\'$.ShardIterator\')}';
+    case 'GetRecords':
+      return '{"Records": $input.json(\'$.Records\'), "NextShardIterator": $input.json(\'$.NextShardIterator\'), "MillisBehindLatest": $input.json(\'$.MillisBehindLatest\')}';
+  }
+}
+
+/**
+ * What the client receives when Kinesis answers 4xx (or refused a request the checks stopped).
+ * Kinesis answers every client-side error with HTTP 400; the status is refined from its error type.
+ */
+export function kinesisClientErrorTemplate(action: KinesisAction, streams: readonly ServedStream[]): string {
+  return [
+    requestChecks(action, streams),
+    "#set($type = \"$!input.path('$.__type')\")",
+    // Kinesis writes "message"; some AWS JSON errors write "Message".
+    "#set($messagePath = '$.message')",
+    "#set($message = \"$!input.path('$.message')\")",
+    '#if($message == "")',
+    "#set($messagePath = '$.Message')",
+    "#set($message = \"$!input.path('$.Message')\")",
+    '#end',
+    '#set($status = 400)',
+    '#if($problem != "")',
+    '#set($status = $problemStatus)',
+    "#elseif($type == 'ResourceNotFoundException')",
+    '#set($status = 404)',
+    "#elseif($type == 'ProvisionedThroughputExceededException' || $type == 'LimitExceededException' || $type == 'KMSThrottlingException')",
+    '#set($status = 429)',
+    "#elseif($type == 'AccessDeniedException' || $type == 'KMSAccessDeniedException')",
+    '#set($status = 403)',
+    '#end',
+    // Overrides are final and may be set once, so only at the end.
+    '#if($status != 400)',
+    '#set($context.responseOverride.status = $status)',
+    '#end',
+    '#if($problem != "")',
+    '{"message": "$problem", "type": "$problemType", "requestId": "$context.requestId"}',
+    '#else',
+    // $input.json re-encodes Kinesis's strings, so quotes or newlines in them cannot break the body.
+    '{"message": #if($message != "")$input.json($messagePath)#else"Kinesis rejected the request"#end, ' +
+      '"type": #if($type != "")$input.json(\'$.__type\')#else"KinesisError"#end, "requestId": "$context.requestId"}',
+    '#end',
+  ].join('\n');
+}
+
+/** What the client receives when Kinesis fails (5xx): no internal detail, a request id to report. */
+export const KINESIS_SERVER_ERROR_TEMPLATE = `{"message": "${SERVER_ERROR}", "type": "KinesisUnavailable", "requestId": "$context.requestId"}`;
+
+/** `arn:<partition>:...` of a region. */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  return 'aws';
+}
