@@ -1,4 +1,4 @@
-import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteItemCommand, DeleteTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { proxyEvent, ProxyRequest } from './support/api-gateway-event';
@@ -229,7 +229,6 @@ describe('routing', () => {
     const saved = process.env.AWS_ENDPOINT_URL;
     // A deleted table is a real backend failure the client cannot fix.
     await dynamo.send(new DeleteItemCommand({ TableName: TABLE, Key: marshall({ customerId: created.customerId as string }) }));
-    const { DeleteTableCommand } = await import('@aws-sdk/client-dynamodb');
     await dynamo.send(new DeleteTableCommand({ TableName: TABLE }));
     try {
       const response = await call({ method: 'GET', resource: '/customers/{customerId}', pathParameters: { customerId: created.customerId as string } });
