@@ -1,0 +1,42 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { Submission } from './submission';
+
+export interface StoredEvent extends Submission {
+  /** SQS message id of the delivery that stored it. */
+  readonly messageId: string;
+  /** When the API accepted the submission (SQS SentTimestamp), ISO 8601. */
+  readonly receivedAt: string;
+}
+
+/** The events table: one item per eventId, written once. */
+export class EventStore {
+  private readonly documents: DynamoDBDocumentClient;
+
+  constructor(
+    private readonly tableName: string,
+    client: DynamoDBClient,
+  ) {
+    this.documents = DynamoDBDocumentClient.from(client);
+  }
+
+  /**
+   * Stores the event unless one with its eventId exists. Returns false for a duplicate: a
+   * redelivery must neither overwrite the first write nor count as a failure.
+   */
+  async putIfAbsent(event: StoredEvent): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: event,
+          ConditionExpression: 'attribute_not_exists(eventId)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
