@@ -117,14 +117,15 @@ export class KinesisRestProxy extends Construct {
     }
     this.grant(action);
     this.routes.push({ method: httpMethod, path });
+    const requestParameters = {
+      ...(shape.usesStream ? { [`method.request.path.${STREAM_PATH_PARAMETER}`]: true } : {}),
+      ...shape.requestParameters,
+    };
     return this.api.addMethod(httpMethod, path, {
       integration: this.integration(action),
       apiKeyRequired: this.props.access === 'API_KEY',
       authorization: this.props.access === 'AWS_IAM' ? 'AWS_IAM' : 'NONE',
-      requestParameters: {
-        ...(shape.usesStream ? { [`method.request.path.${STREAM_PATH_PARAMETER}`]: true } : {}),
-        ...shape.requestParameters,
-      },
+      requestParameters: Object.keys(requestParameters).length > 0 ? requestParameters : undefined,
       requestModel: shape.validatesBody ? this.putRecordModel() : undefined,
     });
   }
