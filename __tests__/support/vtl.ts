@@ -612,6 +612,16 @@ class ApiGatewayVelocity extends Compile {
     return super.getExpression(ast);
   }
 
+  /** velocityjs only honours #break between loop iterations; Velocity stops at the #break itself. */
+  override renderAstList(asts?: VelocityAst[], contextId?: string): string {
+    let out = '';
+    for (const ast of asts ?? this.asts) {
+      if (this.runState.break || this.runState.stop) break;
+      out += super.renderAstList([ast], contextId);
+    }
+    return out;
+  }
+
   protected override getBlock(block: VelocityAst[]): string {
     const head = block[0] as unknown as AnyAst;
     if (head.type === 'if') return this.renderIf(block);
