@@ -24,5 +24,8 @@ async function processRecord(record: KinesisStreamRecord): Promise<void> {
   }
 }
 
-export const handler = async (event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> =>
-  processPartialResponse(event, processRecord, processor, { context });
+export const handler = async (event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> => {
+  // Tags every line with the invocation's request id, so one batch's lines can be found together.
+  logger.addContext(context);
+  return processPartialResponse(event, processRecord, processor, { context });
+};
