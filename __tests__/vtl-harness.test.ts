@@ -105,6 +105,8 @@ describe('$input', () => {
     expect(withBody("$input.path('$.tags')", body)).toBe('["a","b"]');
     expect(withBody("$input.path('$.tags').size()|$input.path('$.nested').size()|$input.path('$.tags').get(0)", body)).toBe('2|1|a');
     expect(withBody("#set($l = $input.path('$.nested.list'))$l.get(1).c", body)).toBe('6');
+    // Each call reads the payload afresh: changing one result does not change the body.
+    expect(withBody("#set($t = $input.path('$.tags'))#set($ignored = $t.add('c'))$t|$input.json('$.tags')", body)).toBe('["a","b","c"]|["a","b"]');
   });
 
   it('$input.path of a missing path or a JSON null is null: prints nothing and is false in #if', () => {
@@ -162,10 +164,10 @@ describe('$input', () => {
       headers: { id: 'from-header', 'X-Api-Key': 'k-123', 'Content-Type': 'application/json' },
     };
     const out = renderRequestTemplate(
-      "$input.params('id')|$input.params('limit')|$input.params('x-api-key')|$input.params('CONTENT-TYPE')|[$input.params('absent')]",
+      "$input.params('id')|$input.params('limit')|$input.params('x-api-key')|$input.params('CONTENT-TYPE')|[$input.params('absent')][$input.params('constructor')]",
       request,
     );
-    expect(out).toBe('from-path|10|k-123|application/json|[]');
+    expect(out).toBe('from-path|10|k-123|application/json|[][]');
   });
 
   it('$input.params() drives the documented pass-all-parameters template', () => {

@@ -6,9 +6,11 @@
  * differs from the Java Velocity 1.7 engine API Gateway runs, so a template that renders (and
  * JSON-parses) here behaves the same when deployed.
  *
- * Behaviour reproduced on purpose (source: the AWS "mapping template and access logging variable
- * reference", Apache Velocity 1.7, Apache commons-lang StringEscapeUtils, Jayway JsonPath + json-smart
- * which API Gateway uses for JSONPath):
+ * Behaviour reproduced on purpose. Sources: the AWS "mapping template and access logging variable
+ * reference" ($input/$util/$stageVariables, the escapeJavaScript quote caveat), Apache Velocity 1.7,
+ * commons-lang StringEscapeUtils, Jayway JsonPath with json-smart; the null-prints-empty, missing-path
+ * and empty-body rules are not in the AWS docs and follow behaviour observed on AWS and reported by
+ * emulator projects (LocalStack), not re-verified here (no AWS account on this machine).
  * - A reference that resolves to null renders as an EMPTY string, quiet (`$!x`) or not. Plain Velocity
  *   would print the reference text (`$x`); API Gateway prints nothing (a missing
  *   `$context.authorizer.principalId` or `$input.path('$.nope')` becomes ""), and that is what matters
@@ -49,14 +51,16 @@
  *   parsed JSON, never raw text.
  * - Numbers are JavaScript doubles: a JSON `1.0` prints `1` (Java prints `1.0`); integers beyond 2^53
  *   lose precision; decimal literals in VTL (`2.0`) print without `.0`.
- * - `$input.json` output uses JSON.stringify escaping (json-smart would also escape `/` as `\/`);
- *   the parsed value is identical.
+ * - `$input.json` output uses JSON.stringify escaping; API Gateway's serializer may escape more
+ *   (json-smart writes `/` as `\/`), the parsed value is identical.
  * - Regular expressions are JavaScript RegExp; Java-only syntax (possessive quantifiers, `\p{javaX}`,
  *   inline flags other than what JS supports) is not translated.
  * - JSONPath is the definite subset: `$`, `$.a.b`, `$['a']`, `$["a"]`, `$.a[0]`, `$.a[-1]`,
  *   `$.a.b[2].c`. Wildcards, `..`, slices and filters throw instead of guessing.
  * - `"a" + "b"` concatenates (Velocity 1.7 yields null); use `"${a}${b}"` in real templates anyway.
  * - Velocity 1.7 prints an unresolvable method call (`$x.noSuchMethod()`) literally; here it is "".
+ * - `\$x` always prints `$x`; Velocity 1.7 keeps the backslash when `$x` is undefined.
+ * - `$util.base64Decode` is lenient about malformed input (Node's decoder) where Java would fail.
  */
 import { Compile, parse } from 'velocityjs';
 
@@ -176,7 +180,6 @@ export function renderMappingTemplate(template: string, input: MappingTemplateIn
 
 class InputVariable {
   readonly body: string;
-  private parsed: { value: unknown } | undefined;
   private readonly allParams: { path: Record<string, string>; querystring: Record<string, string>; header: Record<string, string> };
 
   constructor(private readonly source: MappingTemplateInput) {
@@ -202,8 +205,7 @@ class InputVariable {
     if (name === undefined) return this.allParams;
     const key = String(name);
     for (const map of [this.allParams.path, this.allParams.querystring, this.allParams.header]) {
-      const value = map[key];
-      if (value !== undefined) return value;
+      if (Object.prototype.hasOwnProperty.call(map, key)) return map[key];
     }
     return '';
   }
@@ -212,23 +214,22 @@ class InputVariable {
     return '$input';
   }
 
+  /** Parsed afresh on every call, as JsonPath reads the payload text: edits to one result never leak into the next. */
   private payload(): unknown {
-    if (!this.parsed) {
-      try {
-        this.parsed = { value: parseJsonModel(this.body) };
-      } catch (e) {
-        const status = this.source.kind === 'response' ? 500 : 400;
-        throw new VtlInputError(`Could not parse ${this.source.kind === 'response' ? 'integration response' : 'request'} body into json: ${(e as Error).message} `, status);
-      }
+    try {
+      return parseJsonModel(this.body);
+    } catch (e) {
+      const response = this.source.kind === 'response';
+      const what = response ? 'integration response' : 'request';
+      throw new VtlInputError(`Could not parse ${what} body into json: ${(e as Error).message} `, response ? 500 : 400);
     }
-    return this.parsed.value;
   }
 }
 
 /** Header names are case-insensitive in HTTP and in API Gateway's parameter lookup. */
 function caseInsensitive(map: Record<string, string>): Record<string, string> {
   const find = (key: string | symbol): string | symbol => {
-    if (typeof key !== 'string' || key in map) return key;
+    if (typeof key !== 'string' || Object.prototype.hasOwnProperty.call(map, key)) return key;
     return Object.keys(map).find((k) => k.toLowerCase() === key.toLowerCase()) ?? key;
   };
   return new Proxy(map, {
