@@ -75,6 +75,9 @@ export class WebhookStack extends PipelineStack {
       rotationEnvironment: { BASIC_AUTH_USERNAME: WEBHOOK_USERNAME },
       logRetentionDays: config.logRetentionDays,
       rotationDays: 30,
+      // The emulator cannot run a rotation Lambda (see RotatingSecret); `npm run webhook:rotate` runs
+      // the same rotation code against it instead.
+      scheduleRotation: config.target !== 'local',
       // Outside prod a destroyed stack can be deployed again at once under the same secret name.
       recoveryWindowInDays: prod ? 30 : 0,
     });

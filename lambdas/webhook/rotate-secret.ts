@@ -43,13 +43,16 @@ export const handler = async (event: RotationEvent): Promise<void> => {
   const versions = metadata.VersionIdsToStages ?? {};
   const stages = versions[token];
   if (stages?.includes(CURRENT)) {
-    logger.info('version is already AWSCURRENT; nothing to do');
+    // The first value of a secret becomes AWSCURRENT as soon as it is put, and a retried step may
+    // arrive after finishSecret: either way only the AWSPENDING label may be left to tidy.
+    if (step === 'finishSecret' && stages.includes(PENDING)) await removePending(secretId, token);
+    logger.info('version is already AWSCURRENT; nothing more to do');
     return;
   }
   if (stages === undefined) {
     // Secrets Manager normally registers the token as AWSPENDING before the first step. Without
     // that, only a createSecret that would not displace another rotation in progress may proceed.
-    const otherPending = Object.entries(versions).find(([, s]) => s.includes(PENDING));
+    const otherPending = Object.entries(versions).find(([, s]) => s.includes(PENDING) && !s.includes(CURRENT));
     if (step !== 'createSecret' || otherPending) {
       throw new Error(`Version ${token} of ${secretId} is not staged for rotation${otherPending ? `; version ${otherPending[0]} is AWSPENDING` : ''}.`);
     }
@@ -106,9 +109,13 @@ async function finishSecret(secretId: string, token: string, versions: Record<st
       RemoveFromVersionId: previous,
     }),
   );
-  // Leaving AWSPENDING on no version marks the rotation as complete.
-  await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: PENDING, RemoveFromVersionId: token }));
+  await removePending(secretId, token);
   logger.info('pending value is now AWSCURRENT', { previousVersionId: previous });
+}
+
+/** AWSPENDING on no version marks the rotation as complete. */
+async function removePending(secretId: string, token: string): Promise<void> {
+  await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: PENDING, RemoveFromVersionId: token }));
 }
 
 async function readPending(secretId: string, token: string): Promise<Credentials> {

@@ -22,6 +22,12 @@ export interface RotatingSecretProps {
   readonly logRetentionDays: number;
   /** Days between rotations (1-1000). @default 30 */
   readonly rotationDays?: number;
+  /**
+   * Create the rotation schedule (which also rotates at once, giving the secret its first value).
+   * Off only for the local emulator: moto 5 fails RotateSecret with a Lambda on a secret that has
+   * no value yet, so there the first value comes from `npm run webhook:rotate`. @default true
+   */
+  readonly scheduleRotation?: boolean;
   /** Days a deleted secret stays recoverable: 0 (immediately gone) or 7-30. @default 30 */
   readonly recoveryWindowInDays?: number;
 }
@@ -41,7 +47,8 @@ export class RotatingSecret extends Construct {
   readonly secret: SecretsmanagerSecret;
   readonly key: KmsKey;
   readonly rotationFunction: NodejsFunction;
-  readonly rotation: SecretsmanagerSecretRotation;
+  /** The rotation schedule; undefined when `scheduleRotation` is false. */
+  readonly rotation?: SecretsmanagerSecretRotation;
   private readonly viaSecretsManager: string;
 
   constructor(scope: Construct, id: string, props: RotatingSecretProps) {
@@ -109,6 +116,7 @@ export class RotatingSecret extends Construct {
       sourceArn: this.secret.arn,
     });
 
+    if (props.scheduleRotation === false) return;
     this.rotation = new SecretsmanagerSecretRotation(this, 'Schedule', {
       secretId: this.secret.id,
       rotationLambdaArn: this.rotationFunction.arn,
