@@ -42,52 +42,97 @@ export const PUT_RECORD_SCHEMA = {
 
 const SERVER_ERROR = 'Kinesis could not complete the request; retry later';
 
+/** One reason to answer a request without letting it reach a stream. */
+interface Check {
+  /** VTL condition that is true when the request is bad. */
+  readonly failsWhen: string;
+  readonly status: 400 | 404;
+  readonly type: 'UnknownStream' | 'InvalidParameter';
+  /** Constant, JSON-safe text: echoing client input would need escaping VTL cannot do reliably. */
+  readonly message: string;
+}
+
+// Java regexes (String.matches, whole string). Every client value that lands in a request body must
+// pass one, so no value can break the JSON (escapeJavaScript turns ' into \', which JSON refuses).
+const SHARD_ID = '[A-Za-z0-9_.-]{1,128}';
+const SEQUENCE_NUMBER = '[0-9]{1,128}';
+// Shard iterators are opaque base64 tokens of at most 512 characters.
+const SHARD_ITERATOR = '[A-Za-z0-9+/=_-]{1,512}';
+
 /**
- * Sets `$stream` to the physical name of the stream the path names, `$problem` to a client-facing
- * reason when the request must not reach Kinesis (empty when it may), and `$problemStatus` /
- * `$problemType` to how that reason is answered. Used by the request template (to decide what to
- * send) and by the 4xx response template (to explain the rejection), so both agree by construction.
+ * VTL that reads the request into variables (`$stream`: physical name of the stream the path names,
+ * "" when not served) and sets `$problem` to a client-facing reason when the request must not reach
+ * Kinesis ("" when it may), with `$problemStatus` and `$problemType`. The request template uses it to
+ * decide what to send and the 4xx response template to explain a refusal, so both agree by construction.
  */
 function requestChecks(action: KinesisAction, streams: readonly ServedStream[]): string {
-  if (action === 'ListStreams') return '#set($problem = "")';
-  const branches = streams.map(
-    (s, i) => `#${i === 0 ? 'if' : 'elseif'}($streamName == "${s.shortName}")\n#set($stream = "${s.physicalName}")`,
-  );
-  const lines = [
-    "#set($streamName = $input.params('stream-name'))",
-    ...branches,
-    '#else',
-    '#set($stream = "")',
-    '#end',
-    '#set($problem = "")',
-    '#if($stream == "")',
-    // A constant message: echoing the requested name would need JSON escaping VTL cannot do reliably.
-    `#set($problem = 'Unknown stream: this API serves ${streams.map((s) => s.shortName).join(', ')}')`,
-    '#set($problemStatus = 404)',
-    "#set($problemType = 'UnknownStream')",
-    '#end',
-  ];
-  if (action === 'GetShardIterator') {
-    const notAllowed = ITERATOR_TYPES.map((t) => `$iteratorType != '${t}'`).join(' && ');
+  const lines: string[] = [];
+  const checks: Check[] = [];
+  if (action !== 'ListStreams') {
     lines.push(
+      "#set($streamName = $input.params('stream-name'))",
+      ...streams.map((s, i) => `#${i === 0 ? 'if' : 'elseif'}($streamName == "${s.shortName}")\n#set($stream = "${s.physicalName}")`),
+      '#else',
+      '#set($stream = "")',
+      '#end',
+    );
+    checks.push({
+      failsWhen: '$stream == ""',
+      status: 404,
+      type: 'UnknownStream',
+      message: `Unknown stream: this API serves ${streams.map((s) => s.shortName).join(', ')}`,
+    });
+  }
+  if (action === 'GetShardIterator') {
+    const allowed = ITERATOR_TYPES.map((t) => `$iteratorType != '${t}'`).join(' && ');
+    lines.push(
+      "#set($shardId = \"$!input.params('shard-id')\")",
       "#set($iteratorType = \"$!input.params('iterator-type')\")",
       `#if($iteratorType == "")\n#set($iteratorType = '${DEFAULT_ITERATOR_TYPE}')\n#end`,
       "#set($sequenceNumber = \"$!input.params('sequence-number')\")",
-      "#set($needsSequenceNumber = false)",
+      '#set($needsSequenceNumber = false)',
       "#if($iteratorType == 'AT_SEQUENCE_NUMBER' || $iteratorType == 'AFTER_SEQUENCE_NUMBER')\n#set($needsSequenceNumber = true)\n#end",
-      '#if($problem == "")',
-      `#if(${notAllowed})`,
-      `#set($problem = 'iterator-type must be one of ${ITERATOR_TYPES.join(', ')} (default ${DEFAULT_ITERATOR_TYPE})')`,
-      '#set($problemStatus = 400)',
-      "#set($problemType = 'InvalidParameter')",
-      '#elseif($needsSequenceNumber && $sequenceNumber == "")',
-      "#set($problem = 'sequence-number is required with iterator-type AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER')",
-      '#set($problemStatus = 400)',
-      "#set($problemType = 'InvalidParameter')",
-      '#end',
-      '#end',
+    );
+    checks.push(
+      {
+        failsWhen: `!$shardId.matches('${SHARD_ID}')`,
+        status: 400,
+        type: 'InvalidParameter',
+        message: 'shard-id must be a shard id such as shardId-000000000000',
+      },
+      {
+        failsWhen: allowed,
+        status: 400,
+        type: 'InvalidParameter',
+        message: `iterator-type must be one of ${ITERATOR_TYPES.join(', ')} (default ${DEFAULT_ITERATOR_TYPE})`,
+      },
+      {
+        failsWhen: `$needsSequenceNumber && !$sequenceNumber.matches('${SEQUENCE_NUMBER}')`,
+        status: 400,
+        type: 'InvalidParameter',
+        message: 'sequence-number (digits) is required with iterator-type AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER',
+      },
     );
   }
+  if (action === 'GetRecords') {
+    lines.push("#set($shardIterator = \"$!input.params('Shard-Iterator')\")");
+    checks.push({
+      failsWhen: `!$shardIterator.matches('${SHARD_ITERATOR}')`,
+      status: 400,
+      type: 'InvalidParameter',
+      message: 'The Shard-Iterator header must hold a shard iterator from GET /streams/{stream-name}/sharditerator',
+    });
+  }
+  lines.push('#set($problem = "")');
+  checks.forEach((check, i) => {
+    lines.push(
+      `#${i === 0 ? 'if' : 'elseif'}(${check.failsWhen})`,
+      `#set($problem = '${check.message}')`,
+      `#set($problemStatus = ${check.status})`,
+      `#set($problemType = '${check.type}')`,
+    );
+  });
+  if (checks.length > 0) lines.push('#end');
   return lines.join('\n');
 }
 
@@ -112,13 +157,13 @@ function requestBody(action: KinesisAction, region: string): string {
       return '{"StreamName": "$stream", "PartitionKey": $input.json(\'$.PartitionKey\'), "Data": "$util.base64Encode($input.json(\'$.Data\'))"}';
     case 'GetShardIterator':
       return [
-        '{"StreamName": "$stream", "ShardId": "$util.escapeJavaScript($input.params(\'shard-id\'))", "ShardIteratorType": "$iteratorType"',
+        '{"StreamName": "$stream", "ShardId": "$util.escapeJavaScript($shardId)", "ShardIteratorType": "$iteratorType"',
         '#if($needsSequenceNumber), "StartingSequenceNumber": "$util.escapeJavaScript($sequenceNumber)"#end}',
       ].join('');
     case 'GetRecords':
       // The stream's ARN makes Kinesis and IAM judge the call by the stream the path names, not only
       // by whatever stream the client's iterator points into.
-      return `{"ShardIterator": "$util.escapeJavaScript($input.params('Shard-Iterator'))", "StreamARN": "arn:${partitionOf(region)}:kinesis:${region}:$context.accountId:stream/$stream", "Limit": ${GET_RECORDS_LIMIT}}`;
+      return `{"ShardIterator": "$util.escapeJavaScript($shardIterator)", "StreamARN": "arn:${partitionOf(region)}:kinesis:${region}:$context.accountId:stream/$stream", "Limit": ${GET_RECORDS_LIMIT}}`;
   }
 }
 

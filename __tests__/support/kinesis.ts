@@ -1,4 +1,5 @@
 import { CreateStreamCommand, DescribeStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { policyStatements, ref, resourcesOf, TfJson } from './synth';
 import { renderMappingTemplate, VtlRequest } from './vtl';
 
@@ -92,6 +93,16 @@ export function renderRequest(template: string, request: VtlRequest): unknown {
   return JSON.parse(renderMappingTemplate(template, { ...request, kind: 'request' }).output);
 }
 
+/** A Kinesis client for the emulator; HTTP/1.1, because the client's default HTTP/2 handler cannot talk to moto. */
+export function emulatorKinesisClient(endpoint: string): KinesisClient {
+  return new KinesisClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    requestHandler: new NodeHttpHandler(),
+  });
+}
+
 /** Creates one-shard streams in the emulator and waits until they are ACTIVE. */
 export async function createStreams(kinesis: KinesisClient, names: readonly string[]): Promise<void> {
   for (const name of names) {
@@ -125,3 +136,46 @@ export async function callKinesis(endpoint: string, action: string, body: string
   });
   return { status: response.status, body: await response.text() };
 }
+
+/** What a client of the API gets back, and what went over the wire to Kinesis on the way. */
+export interface GatewayExchange {
+  /** Body the request template produced (always valid JSON, or the exchange throws). */
+  readonly sent: string;
+  readonly kinesis: { readonly status: number; readonly body: string };
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/**
+ * One request through a synthesized AWS integration, the way API Gateway runs it after the method
+ * request passed validation: render the request template, POST it to the emulator's Kinesis API,
+ * pick the integration response whose selection pattern matches Kinesis's status (else the default),
+ * render its template and apply any `$context.responseOverride.status`.
+ */
+export async function throughApiGateway(route: Route, endpoint: string, request: VtlRequest): Promise<GatewayExchange> {
+  const action = /:kinesis:action\/(\w+)$/.exec(String(route.integration.uri))?.[1];
+  if (!action) throw new Error(`${route.method} ${route.path} is not a Kinesis integration`);
+  const sent = renderMappingTemplate(requestTemplateOf(route), { ...request, kind: 'request' }).output;
+  JSON.parse(sent);
+  const kinesis = await callKinesis(endpoint, action, sent);
+  const matched = Object.entries(route.responses).find(
+    ([, r]) => typeof r.selection_pattern === 'string' && new RegExp(`^(?:${r.selection_pattern})$`).test(String(kinesis.status)),
+  );
+  const fallback = Object.entries(route.responses).find(([, r]) => r.selection_pattern === undefined);
+  const [selected] = matched ?? fallback ?? [];
+  if (!selected) throw new Error(`${route.method} ${route.path}: no integration response for status ${kinesis.status}`);
+  const { status, body } = renderResponse(responseTemplateOf(route, selected), kinesis.body, Number(selected), request);
+  return { sent, kinesis, status, body };
+}
+
+/** Records with the characters that break naive templates: quotes, backslashes, newlines, unicode, markup. */
+export const AWKWARD_RECORDS: readonly { readonly name: string; readonly Data: unknown; readonly PartitionKey: string }[] = [
+  { name: 'an object', Data: { orderId: 'o-1', amount: 12.5, items: [1, 2, 3], paid: true, note: null }, PartitionKey: 'customer-42' },
+  { name: 'quotes and backslashes', Data: { text: 'He said "hi" and \'bye\' \\o/' }, PartitionKey: 'key with "quotes" and \'apostrophes\'' },
+  { name: 'newlines and tabs', Data: 'line one\nline two\r\n\tindented', PartitionKey: 'multi\nline' },
+  { name: 'unicode', Data: { city: 'Zürich', greeting: 'こんにちは', emoji: '🚀✨', rtl: 'שלום' }, PartitionKey: 'ключ-🔑' },
+  { name: 'markup and template syntax', Data: '</script><b>$context.requestId #set($x = 1)</b>', PartitionKey: '$input.body' },
+  { name: 'a bare number', Data: 42, PartitionKey: '0' },
+  { name: 'null', Data: null, PartitionKey: 'k' },
+  { name: 'a 256-character partition key', Data: [{ nested: { deeper: ['x'] } }], PartitionKey: 'p'.repeat(256) },
+];
