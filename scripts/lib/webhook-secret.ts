@@ -78,6 +78,8 @@ async function rotateInProcess(client: SecretsManagerClient, secretId: string): 
     await client.send(new RotateSecretCommand({ SecretId: secretId, RotationRules: { AutomaticallyAfterDays: 30 } }));
   }
   process.env.BASIC_AUTH_USERNAME ??= WEBHOOK_USERNAME;
+  // The function's own step log is for CloudWatch; on a terminal only problems matter.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const { handler } = (await import('../../lambdas/webhook/rotate-secret')) as { handler: (event: RotationEvent) => Promise<void> };
   const token = randomUUID();
   for (const step of ROTATION_STEPS) {
