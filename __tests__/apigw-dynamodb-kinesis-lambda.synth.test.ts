@@ -1,3 +1,4 @@
+import Ajv from 'ajv-draft-04';
 import { Testing } from 'cdktf';
 import { CommentsStack, COMMENTS_STACK } from '../stacks/apigw-dynamodb-kinesis-lambda';
 import { buildStacks } from '../stacks';
@@ -74,6 +75,30 @@ describe('comments stack: POST /comment', () => {
     const validatorId = logicalIdOf(tf, 'aws_api_gateway_request_validator');
     expect(method.request_validator_id).toBe(ref('aws_api_gateway_request_validator', validatorId, 'id'));
     expect(resourcesOf(tf, 'aws_api_gateway_request_validator')[validatorId]).toMatchObject({ validate_request_body: true });
+  });
+
+  it('accepts comments within the limits and refuses missing, empty, oversized, mistyped or unknown fields', () => {
+    const schema = JSON.parse(String(onlyResource(tf, 'aws_api_gateway_model').schema)) as object;
+    const valid = new Ajv({ allErrors: true }).compile(schema);
+    const accepted = [
+      { username: 'ada', message: 'hi' },
+      { username: 'u'.repeat(64), message: 'm'.repeat(2000) },
+      { username: "O'Brien \\ \"q\"", message: 'Grüße 🎉\nline 2' },
+    ];
+    const refused = [
+      { username: 'ada' },
+      { message: 'hi' },
+      { username: '', message: 'hi' },
+      { username: 'u'.repeat(65), message: 'hi' },
+      { username: 'ada', message: 'm'.repeat(2001) },
+      { username: 'ada', message: 'hi', admin: true },
+      { username: 42, message: 'hi' },
+      [{ username: 'ada', message: 'hi' }],
+      'ada: hi',
+      null,
+    ];
+    expect(accepted.filter((body) => !valid(body))).toEqual([]);
+    expect(refused.filter((body) => valid(body))).toEqual([]);
   });
 
   it('answers a body that fails validation with 400 JSON, with the validator detail in a header', () => {
