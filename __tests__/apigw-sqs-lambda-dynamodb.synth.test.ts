@@ -102,7 +102,7 @@ describe('webhook stack: authorizer', () => {
     const fn = resourcesOf(tf, 'aws_lambda_function')[authorizerFnId];
     expect((fn.environment as { variables: Record<string, string> }).variables).toMatchObject({
       SECRET_ID: ref('aws_secretsmanager_secret', secretId, 'arn'),
-      SECRET_MAX_AGE_SECONDS: '300',
+      SECRET_MAX_AGE_SECONDS: '60',
     });
     const extra = permissionsOf(authorizerFnId).filter((s) => !['WriteOwnLogs', 'WriteTraces'].includes(String(s.sid)));
     expect(extra).toEqual([

@@ -8,7 +8,8 @@ import { rotateNow, useTarget } from './lib/webhook-secret';
  * Secrets Manager to run the deployed rotation function and waits for it; with
  * PIPELINES_TARGET=local it runs the same rotation code against the emulator, which is also how a
  * locally deployed stack gets its first password. The new password is not printed: use
- * `npm run webhook:credentials`. Clients holding the old one are refused within 5 minutes.
+ * `npm run webhook:credentials`. The old password keeps working for up to about 6 minutes
+ * (the authorizer's 1-minute secret cache plus API Gateway's 5-minute cached decision).
  */
 async function main(args: string[]): Promise<void> {
   const config = loadConfig({ env: process.env });

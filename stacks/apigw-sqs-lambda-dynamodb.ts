@@ -21,9 +21,13 @@ const CONSUMER_TIMEOUT_SECONDS = 30;
 // Five deliveries ride out a DynamoDB blip of a few visibility timeouts; a message that fails five
 // times is not going to succeed and waits in the DLQ for a fix and a redrive.
 const MAX_RECEIVE_COUNT = 5;
-// Seconds a decision (API Gateway) and the secret (authorizer) stay cached: after a rotation the
-// old password may work, and the new one fail, for up to this long.
-const AUTH_CACHE_SECONDS = 300;
+// API Gateway caches each Authorization header's allow/deny this long, so a busy client costs
+// no authorizer invocation per request.
+const AUTHORIZER_RESULT_TTL_SECONDS = 300;
+// The authorizer keeps the secret this long: one Secrets Manager call per warm instance per minute.
+// After a rotation the new password works within this, unless a denial of it is still cached
+// above; the old one works until both caches have expired (at most about 6 minutes).
+const SECRET_CACHE_SECONDS = 60;
 
 /** Physical name of the Basic-auth secret (the credentials script finds it by this name). */
 export function webhookSecretName(config: PipelinesConfig): string {
@@ -88,7 +92,7 @@ export class WebhookStack extends PipelineStack {
       description: 'Basic-auth authorizer of the webhook API',
       logRetentionDays: config.logRetentionDays,
       timeout: 5,
-      environment: { SECRET_ID: credentials.arn, SECRET_MAX_AGE_SECONDS: String(AUTH_CACHE_SECONDS) },
+      environment: { SECRET_ID: credentials.arn, SECRET_MAX_AGE_SECONDS: String(SECRET_CACHE_SECONDS) },
     });
     credentials.grantRead(authorizer);
 
@@ -102,7 +106,7 @@ export class WebhookStack extends PipelineStack {
     const basicAuth = api.addRequestAuthorizer('basic-auth', {
       function: authorizer,
       identitySources: ['$request.header.Authorization'],
-      resultTtlSeconds: AUTH_CACHE_SECONDS,
+      resultTtlSeconds: AUTHORIZER_RESULT_TTL_SECONDS,
     });
     const sendRole = new ServiceRole(this, 'ApiSendRole', {
       name: `${this.namePrefix}-api-send`,
