@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
-import { PipelinesConfig } from '../lib/config';
+import { PipelinesConfig, resourcePrefix } from '../lib/config';
 import { PipelineStack } from '../lib/pipeline-stack';
 import { DynamoTable } from '../lib/constructs/dynamodb-table';
 import { HttpApi } from '../lib/constructs/http-api';
@@ -31,7 +31,7 @@ const SECRET_CACHE_SECONDS = 60;
 
 /** Physical name of the Basic-auth secret (the credentials script finds it by this name). */
 export function webhookSecretName(config: PipelinesConfig): string {
-  return `sp-${config.environment}-${WEBHOOK_SHORT_NAME}/basic-auth`;
+  return `${resourcePrefix(config, WEBHOOK_SHORT_NAME)}/basic-auth`;
 }
 
 /**
