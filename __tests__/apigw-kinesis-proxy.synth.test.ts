@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import { buildStacks } from '../stacks';
 import { KINESIS_PROXY_STACK, KinesisProxyStack } from '../stacks/apigw-kinesis-proxy';
+import { ApiInvokePolicy } from '../lib/constructs/api-invoke-policy';
 import { kinesisClientErrorTemplate, kinesisRequestTemplate, kinesisSuccessTemplate, KINESIS_SERVER_ERROR_TEMPLATE, PUT_RECORD_SCHEMA } from '../lib/kinesis-templates';
 import { requestTemplateOf, responseTemplateOf, roleStatements, routesOf } from './support/kinesis';
 import { dataOf, onlyResource, policyStatements, ref, resourcesOf, synthStack, testConfig } from './support/synth';
@@ -163,5 +164,14 @@ describe('kinesis proxy stack: permissions', () => {
 
   it('renders every policy through the policy document data source', () => {
     expect(Object.keys(dataOf(tf, 'aws_iam_policy_document')).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('ApiInvokePolicy validation', () => {
+  it('refuses to synthesize a policy that grants no route', () => {
+    const app = Testing.app();
+    const stack = new KinesisProxyStack(app, testConfig());
+    new ApiInvokePolicy(stack, 'Empty', { name: 'empty', routeArns: () => [] });
+    expect(() => Testing.synth(stack, true)).toThrow(/ApiInvokePolicy .*Empty grants no route; add the API's routes before synthesis/);
   });
 });
