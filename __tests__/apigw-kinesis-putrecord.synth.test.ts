@@ -1,3 +1,4 @@
+import Ajv from 'ajv-draft-04';
 import { Testing } from 'cdktf';
 import { buildStacks } from '../stacks';
 import { KINESIS_PUTRECORD_STACK, KinesisPutRecordStack } from '../stacks/apigw-kinesis-putrecord';
@@ -109,6 +110,32 @@ describe('kinesis putrecord stack: route', () => {
     expect(Object.values(resourcesOf(tf, 'aws_api_gateway_gateway_response')).map((r) => r.response_type)).toContain('MISSING_AUTHENTICATION_TOKEN');
     expect(onlyResource(tf, 'aws_api_gateway_stage')).toMatchObject({ access_log_settings: expect.any(Object) });
     expect(onlyResource(tf, 'aws_api_gateway_method_settings')).toMatchObject({ settings: { throttling_rate_limit: 50 } });
+  });
+});
+
+describe('kinesis putrecord stack: the deployed record model (draft-04, as API Gateway validates)', () => {
+  const schema = JSON.parse(String(onlyResource(tf, 'aws_api_gateway_model').schema)) as object;
+  const valid = new Ajv({ allErrors: true }).compile(schema);
+
+  it.each([
+    [{ Data: { a: 1 }, PartitionKey: 'k' }],
+    [{ Data: 'text', PartitionKey: 'p'.repeat(256) }],
+    [{ Data: null, PartitionKey: 'ключ' }],
+    [{ Data: [1, 'two'], PartitionKey: '0' }],
+  ])('accepts %j', (body) => {
+    expect(valid(body)).toBe(true);
+  });
+
+  it.each([
+    [{ PartitionKey: 'k' }, 'Data missing'],
+    [{ Data: 1 }, 'PartitionKey missing'],
+    [{ Data: 1, PartitionKey: '' }, 'empty PartitionKey'],
+    [{ Data: 1, PartitionKey: 'p'.repeat(257) }, 'PartitionKey over 256 characters'],
+    [{ Data: 1, PartitionKey: 42 }, 'PartitionKey not a string'],
+    [{ Data: 1, PartitionKey: 'k', StreamName: 'other' }, 'an extra field (e.g. a stream name)'],
+    [[], 'not an object'],
+  ])('refuses %j (%s), which API Gateway answers with 400', (body) => {
+    expect(valid(body)).toBe(false);
   });
 });
 
