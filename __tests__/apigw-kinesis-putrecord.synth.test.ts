@@ -122,7 +122,7 @@ describe('kinesis putrecord stack: the deployed record model (draft-04, as API G
     [{ Data: 'text', PartitionKey: 'p'.repeat(256) }],
     [{ Data: null, PartitionKey: 'ключ' }],
     [{ Data: [1, 'two'], PartitionKey: '0' }],
-  ])('accepts %j', (body) => {
+  ] as [unknown][])('accepts %j', (body) => {
     expect(valid(body)).toBe(true);
   });
 
@@ -134,7 +134,7 @@ describe('kinesis putrecord stack: the deployed record model (draft-04, as API G
     [{ Data: 1, PartitionKey: 42 }, 'PartitionKey not a string'],
     [{ Data: 1, PartitionKey: 'k', StreamName: 'other' }, 'an extra field (e.g. a stream name)'],
     [[], 'not an object'],
-  ])('refuses %j (%s), which API Gateway answers with 400', (body) => {
+  ] as [unknown, string][])('refuses %j (%s), which API Gateway answers with 400', (body) => {
     expect(valid(body)).toBe(false);
   });
 });
