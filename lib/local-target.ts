@@ -1,5 +1,6 @@
 import { AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
-import { S3BackendConfig } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { IAspect, S3BackendConfig, TerraformResource } from 'cdktf';
 import { PipelinesConfig } from './config';
 
 /**
@@ -53,4 +54,30 @@ export function localBackendSettings(config: PipelinesConfig): Partial<S3Backend
     skipRegionValidation: true,
     skipRequestingAccountId: true,
   };
+}
+
+/**
+ * Attributes the emulator (moto 5.2) does not round-trip, so every plan after an apply would show
+ * them changing although nothing changed. Only the local target ignores them; each entry names
+ * the gap, so the list shrinks as the emulator catches up.
+ */
+export const EMULATOR_UNTRACKED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  // GetFunction answers without LoggingConfig, so the JSON log format and log group never "stick".
+  aws_lambda_function: ['logging_config'],
+  // CreateStream drops its Tags parameter, so the provider's default tags never show up in reads.
+  aws_kinesis_stream: ['tags', 'tags_all'],
+  // GetQueueAttributes returns RedrivePolicy re-serialised with spaces; the provider compares strings.
+  aws_sqs_queue: ['redrive_policy'],
+};
+
+/** Adds `ignore_changes` for EMULATOR_UNTRACKED_ATTRIBUTES to every matching resource (local target only). */
+export class IgnoreEmulatorGaps implements IAspect {
+  visit(node: IConstruct): void {
+    if (!(node instanceof TerraformResource)) return;
+    const untracked = EMULATOR_UNTRACKED_ATTRIBUTES[node.terraformResourceType];
+    if (!untracked) return;
+    const current = node.lifecycle?.ignoreChanges;
+    if (current === 'all') return;
+    node.lifecycle = { ...node.lifecycle, ignoreChanges: [...new Set([...(current ?? []), ...untracked])] };
+  }
 }

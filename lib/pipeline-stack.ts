@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { Aspects, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { PipelinesConfig, PROJECT_NAME, resourcePrefix } from './config';
-import { localBackendSettings, localProviderSettings } from './local-target';
+import { IgnoreEmulatorGaps, localBackendSettings, localProviderSettings } from './local-target';
 
 export interface PipelineStackProps {
   readonly config: PipelinesConfig;
@@ -35,6 +35,8 @@ export abstract class PipelineStack extends TerraformStack {
       defaultTags: [{ tags: defaultTags(props.config, id) }],
       ...(props.config.target === 'local' ? localProviderSettings(props.config) : {}),
     });
+
+    if (props.config.target === 'local') Aspects.of(this).add(new IgnoreEmulatorGaps());
 
     // S3-native state locking (use_lockfile) arrived in Terraform 1.11.
     this.addOverride('terraform.required_version', '>= 1.11.0');

@@ -24,6 +24,8 @@ export class StateBackendStack extends PipelineStack {
     const bucket = new StateBucket(this, 'StateBucket', {
       bucketName: config.stateBucket,
       preventDestroy: config.environment === 'prod',
+      // The emulator would apply this policy's Deny unconditionally (see StateBucketProps).
+      denyInsecureTransport: config.target !== 'local',
     });
     new ApiGatewayLoggingRole(this, 'ApiGatewayLogging', { roleName: `${this.namePrefix}-apigw-logs` });
 

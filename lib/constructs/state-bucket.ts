@@ -14,6 +14,12 @@ export interface StateBucketProps {
   readonly preventDestroy?: boolean;
   /** Days a superseded state version is kept. @default 90 */
   readonly noncurrentVersionDays?: number;
+  /**
+   * Deny every request not made over TLS (bucket policy). Only the local emulator target turns it
+   * off: moto evaluates bucket policies without their conditions, so this Deny would refuse every
+   * request there. @default true
+   */
+  readonly denyInsecureTransport?: boolean;
 }
 
 /**
@@ -54,19 +60,21 @@ export class StateBucket extends Construct {
       bucket: this.bucket.id,
       rule: { objectOwnership: 'BucketOwnerEnforced' },
     });
-    new S3BucketPolicy(this, 'TlsOnly', {
-      bucket: this.bucket.id,
-      policy: policyDocument(this, 'TlsOnlyPolicy', [
-        {
-          sid: 'DenyInsecureTransport',
-          effect: 'Deny',
-          actions: ['s3:*'],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          principals: [{ type: '*', identifiers: ['*'] }],
-          conditions: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-        },
-      ]).json,
-    });
+    if (props.denyInsecureTransport ?? true) {
+      new S3BucketPolicy(this, 'TlsOnly', {
+        bucket: this.bucket.id,
+        policy: policyDocument(this, 'TlsOnlyPolicy', [
+          {
+            sid: 'DenyInsecureTransport',
+            effect: 'Deny',
+            actions: ['s3:*'],
+            resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+            principals: [{ type: '*', identifiers: ['*'] }],
+            conditions: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+          },
+        ]).json,
+      });
+    }
     new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
       bucket: this.bucket.id,
       rule: [

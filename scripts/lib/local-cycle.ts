@@ -1,0 +1,131 @@
+import * as path from 'path';
+import { SETTINGS } from '../../lib/config';
+import { LOCAL_DIR } from './emulator';
+import { apply, destroy, forEachLimited, hasLocalState, init, plan, PlanOutcome, stateList, StepOptions, Timings } from './stacks';
+import { synthesize, SynthesizedStack, Synthesis } from './synth';
+
+/**
+ * The deploy -> plan -> destroy cycle against the local emulator, shared by `deploy:local`,
+ * `destroy:local` and the cycle test. Terraform runs directly in each synthesized stack folder
+ * (not through `cdktf deploy`): one synthesis serves every step, the order of stacks is ours
+ * (the bootstrap stack first, since every other stack keeps its state in the bucket it creates),
+ * and every step gets Terraform's own exit code and message.
+ */
+
+/** Where `deploy:local` synthesizes: apart from `cdktf.out`, so the local target never touches the real target's files. */
+export const LOCAL_OUTDIR = path.join(LOCAL_DIR, 'cdktf.out');
+
+/** Settings that make the app target the emulator at `endpoint`. */
+export function localTargetEnv(endpoint: string, base: Readonly<Record<string, string | undefined>> = process.env): Record<string, string | undefined> {
+  return { ...base, [SETTINGS.target.env]: 'local', [SETTINGS.localEndpoint.env]: endpoint };
+}
+
+export function synthesizeLocal(endpoint: string, outdir: string = LOCAL_OUTDIR, base?: Readonly<Record<string, string | undefined>>): Synthesis {
+  return synthesize({ outdir, env: localTargetEnv(endpoint, base) });
+}
+
+/**
+ * Environment for terraform against the emulator. Provider and backend carry their own fake
+ * credentials; these only stop a developer's real AWS profile or SSO session leaking into the run.
+ */
+export const EMULATOR_TF_ENV: Readonly<Record<string, string | undefined>> = {
+  AWS_PROFILE: undefined,
+  AWS_SESSION_TOKEN: undefined,
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+};
+
+export interface CycleOptions {
+  readonly timings: Timings;
+  /** Print each stack's terraform output (when the stack is done, as stacks run side by side). @default false */
+  readonly echo?: boolean;
+  readonly log?: (line: string) => void;
+  /** Pipeline stacks deployed or destroyed at the same time. @default 3 */
+  readonly concurrency?: number;
+}
+
+const quiet: StepOptions = { env: EMULATOR_TF_ENV };
+
+/**
+ * Runs `work` for every stack: first the bootstrap stacks (local state) one by one, then the
+ * pipeline stacks side by side when none references another (cdktf lists cross-stack references as
+ * manifest dependencies). An apply spends most of its time in the provider's waiters, so
+ * overlapping them shortens the cycle even on 2 cores.
+ */
+async function inPhases(
+  stacks: readonly SynthesizedStack[],
+  options: CycleOptions,
+  order: 'deploy' | 'destroy',
+  work: (stack: SynthesizedStack) => Promise<string>,
+): Promise<void> {
+  const bootstrap = stacks.filter(hasLocalState);
+  const pipelines = stacks.filter((s) => !hasLocalState(s));
+  const run = async (stack: SynthesizedStack): Promise<void> => {
+    options.log?.(`${order} ${stack.name}: started`);
+    try {
+      const output = await work(stack);
+      options.log?.(`${order} ${stack.name}: done${options.echo ? `\n${output}` : ''}`);
+    } catch (error) {
+      options.log?.(`${order} ${stack.name}: FAILED`);
+      throw error;
+    }
+  };
+  // Stacks that reference each other keep their order: then one at a time.
+  const independent = pipelines.every((s) => s.dependencies.length === 0);
+  const runPipelines = () => forEachLimited(order === 'deploy' ? pipelines : [...pipelines].reverse(), independent ? (options.concurrency ?? 3) : 1, run);
+  const runBootstrap = async () => {
+    for (const stack of order === 'deploy' ? bootstrap : [...bootstrap].reverse()) await run(stack);
+  };
+  if (order === 'deploy') {
+    await runBootstrap();
+    await runPipelines();
+  } else {
+    await runPipelines();
+    await runBootstrap();
+  }
+}
+
+/** Initialises (with its real backend) and applies every stack, bootstrap first. */
+export async function deployAll(stacks: readonly SynthesizedStack[], options: CycleOptions): Promise<void> {
+  await inPhases(stacks, options, 'deploy', async (stack) => {
+    const initialised = await options.timings.time(`init ${stack.name}`, () => init(stack, { ...quiet, backend: true }));
+    const applied = await options.timings.time(`apply ${stack.name}`, () => apply(stack, quiet));
+    return initialised.stdout + applied.stdout;
+  });
+}
+
+/** A plan of every stack, side by side; after a deploy each should be empty. */
+export async function planAll(stacks: readonly SynthesizedStack[], options: CycleOptions & { out?: string }): Promise<Map<string, PlanOutcome>> {
+  const outcomes = new Map<string, PlanOutcome>();
+  await forEachLimited(stacks, options.concurrency ?? 3, async (stack) => {
+    outcomes.set(stack.name, await options.timings.time(`plan ${stack.name}`, () => plan(stack, { ...quiet, out: options.out })));
+  });
+  return outcomes;
+}
+
+/**
+ * Destroys every pipeline stack, then the bootstrap stack. Of the bootstrap stack only the state
+ * bucket stays: it holds the (now empty) state of every other stack, and deleting a versioned
+ * bucket that still holds objects would fail anyway.
+ */
+export async function destroyAll(stacks: readonly SynthesizedStack[], options: CycleOptions): Promise<void> {
+  await inPhases(stacks, options, 'destroy', async (stack) => {
+    const initialised = await options.timings.time(`init ${stack.name}`, () => init(stack, { ...quiet, backend: true }));
+    if (!hasLocalState(stack)) {
+      const destroyed = await options.timings.time(`destroy ${stack.name}`, () => destroy(stack, quiet));
+      return initialised.stdout + destroyed.stdout;
+    }
+    const targets = (await stateList(stack, quiet)).filter((address) => !isStateBucketPart(address));
+    if (targets.length === 0) return initialised.stdout;
+    const destroyed = await options.timings.time(`destroy ${stack.name} (all but the state bucket)`, () =>
+      destroy(stack, { ...quiet, extraArgs: targets.map((t) => `-target=${t}`) }),
+    );
+    return initialised.stdout + destroyed.stdout;
+  });
+}
+
+/** The bucket and its configuration resources (`aws_s3_bucket_versioning` etc.), plus data sources, which are only read. */
+function isStateBucketPart(address: string): boolean {
+  const [type] = address.split('.');
+  return type === 'data' || type.startsWith('aws_s3_bucket');
+}
