@@ -5,6 +5,9 @@ import { terraform, TerraformError, TerraformResult } from './terraform';
 
 /** Terraform operations on synthesized stack folders, shared by every script and test. */
 
+/** Where `npm run diff` saves each stack's plan (inside the stack folder), for `npm run plan:summary`. */
+export const PLAN_FILE = 'plan.tfplan';
+
 export interface StepOptions {
   /** Extra environment for terraform. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -92,6 +95,7 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, task
 /** Step timings, printed as a table at the end of a script and reported by the tests. */
 export class Timings {
   readonly entries: { step: string; seconds: number }[] = [];
+  private readonly started = Date.now();
 
   async time<T>(step: string, work: () => Promise<T> | T): Promise<T> {
     const started = Date.now();
@@ -103,12 +107,14 @@ export class Timings {
   }
 
   table(): string {
-    const width = Math.max(4, ...this.entries.map((e) => e.step.length));
+    const width = Math.max(12, ...this.entries.map((e) => e.step.length));
     const total = this.entries.reduce((sum, e) => sum + e.seconds, 0);
     return [
       `${'step'.padEnd(width)}  seconds`,
       ...this.entries.map((e) => `${e.step.padEnd(width)}  ${e.seconds.toFixed(1).padStart(7)}`),
-      `${'total'.padEnd(width)}  ${total.toFixed(1).padStart(7)}`,
+      `${'sum of steps'.padEnd(width)}  ${total.toFixed(1).padStart(7)}`,
+      // Steps of different stacks overlap, so the wall clock is the figure that matters.
+      `${'wall clock'.padEnd(width)}  ${((Date.now() - this.started) / 1000).toFixed(1).padStart(7)}`,
     ].join('\n');
   }
 }

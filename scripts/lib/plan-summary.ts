@@ -1,0 +1,142 @@
+/**
+ * Turns `terraform show -json <planfile>` output of every stack into one Markdown summary for a
+ * pull request: the replacements and deletions of stateful resources first, in bold (they lose
+ * data), then a table of what each stack adds, changes, destroys and replaces.
+ *
+ * Pure: no I/O, so it is tested on real plan JSON without running anything.
+ */
+
+/** The part of Terraform's JSON plan format this summary reads. */
+export interface PlanJson {
+  readonly resource_changes?: readonly ResourceChange[];
+}
+
+export interface ResourceChange {
+  readonly address: string;
+  readonly mode: 'managed' | 'data';
+  readonly type: string;
+  readonly change: { readonly actions: readonly string[] };
+  readonly action_reason?: string;
+}
+
+export interface StackPlan {
+  readonly stack: string;
+  /** The parsed plan; absent when the stack was not planned (then `skipped` says why). */
+  readonly plan?: PlanJson;
+  readonly skipped?: string;
+}
+
+export interface ChangeCounts {
+  readonly add: number;
+  readonly change: number;
+  readonly destroy: number;
+  readonly replace: number;
+}
+
+export type Action = keyof ChangeCounts;
+
+/** Resources whose replacement or deletion loses data (or, for the state bucket, every stack's state). */
+export const STATEFUL_TYPES: readonly string[] = [
+  'aws_dynamodb_table',
+  'aws_kinesis_stream',
+  'aws_sqs_queue',
+  'aws_secretsmanager_secret',
+  'aws_s3_bucket',
+  'aws_cloudwatch_log_group',
+];
+
+/** Marks the PR comment, so the workflow updates its own comment instead of adding another. */
+export const SUMMARY_MARKER = '<!-- serverless-pipelines:plan-summary -->';
+
+/** What one resource change does, in the summary's terms; undefined for no-ops and reads. */
+export function actionOf(change: ResourceChange): Action | undefined {
+  if (change.mode !== 'managed') return undefined;
+  const actions = [...change.change.actions].sort().join(',');
+  switch (actions) {
+    case 'create':
+      return 'add';
+    case 'update':
+      return 'change';
+    case 'delete':
+      return 'destroy';
+    case 'create,delete':
+      return 'replace';
+    default:
+      return undefined;
+  }
+}
+
+export function countChanges(plan: PlanJson): ChangeCounts {
+  const counts = { add: 0, change: 0, destroy: 0, replace: 0 };
+  for (const change of plan.resource_changes ?? []) {
+    const action = actionOf(change);
+    if (action) counts[action] += 1;
+  }
+  return counts;
+}
+
+export interface StatefulRisk {
+  readonly stack: string;
+  readonly address: string;
+  readonly type: string;
+  readonly action: 'destroy' | 'replace';
+  readonly reason?: string;
+}
+
+/** Every replacement or deletion of a stateful resource, in stack order. */
+export function statefulRisks(plans: readonly StackPlan[]): StatefulRisk[] {
+  const risks: StatefulRisk[] = [];
+  for (const { stack, plan } of plans) {
+    for (const change of plan?.resource_changes ?? []) {
+      const action = actionOf(change);
+      if ((action === 'destroy' || action === 'replace') && STATEFUL_TYPES.includes(change.type)) {
+        risks.push({ stack, address: change.address, type: change.type, action, reason: change.action_reason });
+      }
+    }
+  }
+  return risks;
+}
+
+const REASONS: Readonly<Record<string, string>> = {
+  replace_because_cannot_update: 'a changed argument forces a new resource',
+  replace_by_request: 'replacement was requested (-replace)',
+  replace_because_tainted: 'the resource is tainted',
+  delete_because_no_resource_config: 'it was removed from the code',
+};
+
+/** The whole Markdown summary. */
+export function summarizePlans(plans: readonly StackPlan[]): string {
+  const lines: string[] = [SUMMARY_MARKER, '## Terraform plan', ''];
+  const risks = statefulRisks(plans);
+  if (risks.length > 0) {
+    lines.push(`**⚠️ ${risks.length} stateful resource${risks.length === 1 ? '' : 's'} would be replaced or deleted (data loss):**`, '');
+    for (const risk of risks) {
+      const verb = risk.action === 'replace' ? 'REPLACED' : 'DELETED';
+      const why = risk.reason && REASONS[risk.reason] ? ` (${REASONS[risk.reason]})` : '';
+      lines.push(`- **${risk.stack}: \`${risk.address}\` would be ${verb}**${why}`);
+    }
+  } else {
+    lines.push('No stateful resource (table, stream, queue, secret, bucket, log group) is replaced or deleted.');
+  }
+  lines.push('');
+
+  for (const { stack, plan, skipped } of plans) {
+    lines.push(`### ${stack}`, '');
+    if (!plan) {
+      lines.push(`_Not planned: ${skipped ?? 'no plan'}._`, '');
+      continue;
+    }
+    const counts = countChanges(plan);
+    lines.push('| to add | to change | to destroy | to replace |', '| ---: | ---: | ---: | ---: |');
+    lines.push(`| ${counts.add} | ${counts.change} | ${counts.destroy} | ${counts.replace} |`, '');
+    const changed = (plan.resource_changes ?? []).filter((c) => actionOf(c) !== undefined);
+    if (changed.length === 0) {
+      lines.push('No changes.', '');
+      continue;
+    }
+    lines.push('<details><summary>Resources</summary>', '');
+    for (const change of changed) lines.push(`- ${actionOf(change)}: \`${change.address}\``);
+    lines.push('', '</details>', '');
+  }
+  return lines.join('\n');
+}

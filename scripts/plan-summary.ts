@@ -1,0 +1,42 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { PROJECT_ROOT } from '../lib/bundling';
+import { PlanJson, StackPlan, summarizePlans } from './lib/plan-summary';
+import { hasLocalState, PLAN_FILE, showPlanJson } from './lib/stacks';
+import { DEFAULT_OUTDIR, SynthesizedStack } from './lib/synth';
+
+/**
+ * `npm run plan:summary [-- --out <file>]`: reads the plan each stack saved with `npm run diff`
+ * (`terraform show -json`) and writes one Markdown summary, by default `cdktf.out/plan-summary.md`.
+ * Stacks come from the synthesized manifest, so every stack the app builds is covered.
+ */
+async function main(argv: readonly string[]): Promise<void> {
+  const outIndex = argv.indexOf('--out');
+  const out = path.resolve(PROJECT_ROOT, outIndex >= 0 ? argv[outIndex + 1] : path.join(DEFAULT_OUTDIR, 'plan-summary.md'));
+  const manifestFile = path.join(DEFAULT_OUTDIR, 'manifest.json');
+  if (!fs.existsSync(manifestFile)) throw new Error(`${manifestFile} does not exist: run \`npm run diff\` first.`);
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { stacks: Record<string, { workingDirectory: string }> };
+
+  const plans: StackPlan[] = [];
+  for (const [name, entry] of Object.entries(manifest.stacks)) {
+    const stack: SynthesizedStack = { name, dir: path.join(DEFAULT_OUTDIR, entry.workingDirectory), dependencies: [] };
+    if (!fs.existsSync(path.join(stack.dir, PLAN_FILE))) {
+      if (hasLocalState(stack)) {
+        plans.push({ stack: name, skipped: 'its state is a local file, kept by whoever bootstrapped the account' });
+        continue;
+      }
+      throw new Error(`No plan for stack ${name} (${path.join(stack.dir, PLAN_FILE)}): run \`npm run diff\` first.`);
+    }
+    plans.push({ stack: name, plan: (await showPlanJson(stack, PLAN_FILE)) as PlanJson });
+  }
+  const markdown = summarizePlans(plans);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, markdown);
+  console.log(markdown);
+  console.log(`\nWritten to ${path.relative(PROJECT_ROOT, out)}`);
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});
