@@ -66,7 +66,7 @@ function hasRequiredProvider(dir: string): boolean {
 }
 
 /** The mirror to use: the configured one (which must hold the AWS provider), else the first conventional one that does. */
-export function findMirror(env: Env = process.env, home: string = os.homedir()): { dir?: string; source: string } {
+export function findMirror(env: Env = process.env, candidates: readonly string[] = conventionalMirrorDirs(env)): { dir?: string; source: string } {
   const configured = env[MIRROR_ENV]?.trim();
   if (configured) {
     const dir = path.resolve(configured);
@@ -78,7 +78,7 @@ export function findMirror(env: Env = process.env, home: string = os.homedir()):
     }
     return { dir, source: `${MIRROR_ENV}` };
   }
-  const found = conventionalMirrorDirs(env, home).find(hasRequiredProvider);
+  const found = candidates.find(hasRequiredProvider);
   return found ? { dir: found, source: 'found in a conventional mirror location' } : { source: 'no mirror found: public registry' };
 }
 
