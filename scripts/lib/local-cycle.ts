@@ -88,9 +88,9 @@ async function inPhases(
 /** Initialises (with its real backend) and applies every stack, bootstrap first. */
 export async function deployAll(stacks: readonly SynthesizedStack[], options: CycleOptions): Promise<void> {
   await inPhases(stacks, options, 'deploy', async (stack) => {
-    const initialised = await options.timings.time(`init ${stack.name}`, () => init(stack, { ...quiet, backend: true }));
+    await options.timings.time(`init ${stack.name}`, () => init(stack, { ...quiet, backend: true }));
     const applied = await options.timings.time(`apply ${stack.name}`, () => apply(stack, quiet));
-    return initialised.stdout + applied.stdout;
+    return fromLine(applied.stdout, 'Apply complete!');
   });
 }
 
@@ -110,17 +110,17 @@ export async function planAll(stacks: readonly SynthesizedStack[], options: Cycl
  */
 export async function destroyAll(stacks: readonly SynthesizedStack[], options: CycleOptions): Promise<void> {
   await inPhases(stacks, options, 'destroy', async (stack) => {
-    const initialised = await options.timings.time(`init ${stack.name}`, () => init(stack, { ...quiet, backend: true }));
+    await options.timings.time(`init ${stack.name}`, () => init(stack, { ...quiet, backend: true }));
     if (!hasLocalState(stack)) {
       const destroyed = await options.timings.time(`destroy ${stack.name}`, () => destroy(stack, quiet));
-      return initialised.stdout + destroyed.stdout;
+      return fromLine(destroyed.stdout, 'Destroy complete!');
     }
     const targets = (await stateList(stack, quiet)).filter((address) => !isStateBucketPart(address));
-    if (targets.length === 0) return initialised.stdout;
+    if (targets.length === 0) return 'Nothing to destroy but the state bucket.';
     const destroyed = await options.timings.time(`destroy ${stack.name} (all but the state bucket)`, () =>
       destroy(stack, { ...quiet, extraArgs: targets.map((t) => `-target=${t}`) }),
     );
-    return initialised.stdout + destroyed.stdout;
+    return fromLine(destroyed.stdout, 'Destroy complete!');
   });
 }
 
@@ -128,4 +128,10 @@ export async function destroyAll(stacks: readonly SynthesizedStack[], options: C
 function isStateBucketPart(address: string): boolean {
   const [type] = address.split('.');
   return type === 'data' || type.startsWith('aws_s3_bucket');
+}
+
+/** The end of terraform's output from `marker` on (the result and the outputs), or all of it. */
+function fromLine(output: string, marker: string): string {
+  const at = output.indexOf(marker);
+  return (at >= 0 ? output.slice(at) : output).trim();
 }
