@@ -1,6 +1,7 @@
 import { loadConfig } from '../lib/config';
 import { ensureEmulator, stopStartedEmulator } from './lib/emulator';
-import { deployAll, destroyAll, LOCAL_OUTDIR, synthesizeLocal } from './lib/local-cycle';
+import { deployAll, destroyAll, synthesizeLocal } from './lib/local-cycle';
+import { LOCAL_OUTDIR } from './lib/synth';
 import { Timings } from './lib/stacks';
 import { toolchain } from './lib/terraform';
 

@@ -3,23 +3,26 @@ import * as path from 'path';
 import { PROJECT_ROOT } from '../lib/bundling';
 import { PlanJson, StackPlan, summarizePlans } from './lib/plan-summary';
 import { hasLocalState, PLAN_FILE, showPlanJson } from './lib/stacks';
-import { DEFAULT_OUTDIR, SynthesizedStack } from './lib/synth';
+import { outdirFor, SynthesizedStack } from './lib/synth';
 
 /**
  * `npm run plan:summary [-- --out <file>]`: reads the plan each stack saved with `npm run diff`
- * (`terraform show -json`) and writes one Markdown summary, by default `cdktf.out/plan-summary.md`.
+ * (`terraform show -json`) and writes one Markdown summary, by default `plan-summary.md` in the
+ * synthesized folder (`cdktf.out`, or `.local/cdktf.out` with PIPELINES_TARGET=local).
  * Stacks come from the synthesized manifest, so every stack the app builds is covered.
  */
 async function main(argv: readonly string[]): Promise<void> {
+  // The folder `npm run diff` synthesized into for the same settings.
+  const outdir = outdirFor(process.env);
   const outIndex = argv.indexOf('--out');
-  const out = path.resolve(PROJECT_ROOT, outIndex >= 0 ? argv[outIndex + 1] : path.join(DEFAULT_OUTDIR, 'plan-summary.md'));
-  const manifestFile = path.join(DEFAULT_OUTDIR, 'manifest.json');
+  const out = path.resolve(PROJECT_ROOT, outIndex >= 0 ? argv[outIndex + 1] : path.join(outdir, 'plan-summary.md'));
+  const manifestFile = path.join(outdir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) throw new Error(`${manifestFile} does not exist: run \`npm run diff\` first.`);
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { stacks: Record<string, { workingDirectory: string }> };
 
   const plans: StackPlan[] = [];
   for (const [name, entry] of Object.entries(manifest.stacks)) {
-    const stack: SynthesizedStack = { name, dir: path.join(DEFAULT_OUTDIR, entry.workingDirectory), dependencies: [] };
+    const stack: SynthesizedStack = { name, dir: path.join(outdir, entry.workingDirectory), dependencies: [] };
     if (!fs.existsSync(path.join(stack.dir, PLAN_FILE))) {
       if (hasLocalState(stack)) {
         plans.push({ stack: name, skipped: 'its state is a local file, kept by whoever bootstrapped the account' });

@@ -1,3 +1,5 @@
+import * as path from 'path';
+import { PROJECT_ROOT } from '../lib/bundling';
 import { apply, destroy, hasLocalState, init, plan, PLAN_FILE, Timings } from './lib/stacks';
 import { selectStacks, synthesize } from './lib/synth';
 import { toolchain } from './lib/terraform';
@@ -7,6 +9,8 @@ import { toolchain } from './lib/terraform';
  * them, with Terraform run directly in each synthesized folder. Deploy goes in the order the app
  * registers stacks (the state bucket first), destroy in reverse. Deploy and destroy ask before
  * changing anything unless `--auto-approve` is given.
+ *
+ * With PIPELINES_TARGET=local they work on `.local/cdktf.out`, the folders `deploy:local` uses.
  *
  *   diff  also saves each plan as `plan.tfplan` in the stack folder, for `npm run plan:summary`;
  *         `--remote-state-only` skips stacks whose state is a local file (the bootstrap stack),
@@ -24,10 +28,10 @@ async function main(argv: readonly string[]): Promise<void> {
   const names = rest.filter((a) => !a.startsWith('--'));
   const timings = new Timings();
 
-  const { stacks: all } = await timings.time('synth', () => synthesize());
+  const { stacks: all, outdir } = await timings.time('synth', () => synthesize());
   const stacks = selectStacks(all, names);
   if (command === 'synth') {
-    console.log(`Synthesized ${all.map((s) => s.name).join(', ')} into cdktf.out.`);
+    console.log(`Synthesized ${all.map((s) => s.name).join(', ')} into ${path.relative(PROJECT_ROOT, outdir)}.`);
     return;
   }
   const tc = toolchain();

@@ -1,8 +1,6 @@
-import * as path from 'path';
 import { SETTINGS } from '../../lib/config';
-import { LOCAL_DIR } from './emulator';
 import { apply, destroy, forEachLimited, hasLocalState, init, plan, PlanOutcome, stateList, StepOptions, Timings } from './stacks';
-import { synthesize, SynthesizedStack, Synthesis } from './synth';
+import { LOCAL_OUTDIR, synthesize, SynthesizedStack, Synthesis } from './synth';
 
 /**
  * The deploy -> plan -> destroy cycle against the local emulator, shared by `deploy:local`,
@@ -11,9 +9,6 @@ import { synthesize, SynthesizedStack, Synthesis } from './synth';
  * (the bootstrap stack first, since every other stack keeps its state in the bucket it creates),
  * and every step gets Terraform's own exit code and message.
  */
-
-/** Where `deploy:local` synthesizes: apart from `cdktf.out`, so the local target never touches the real target's files. */
-export const LOCAL_OUTDIR = path.join(LOCAL_DIR, 'cdktf.out');
 
 /** Settings that make the app target the emulator at `endpoint`. */
 export function localTargetEnv(endpoint: string, base: Readonly<Record<string, string | undefined>> = process.env): Record<string, string | undefined> {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { PROJECT_ROOT } from '../../lib/bundling';
-import { loadConfig, PipelinesConfig } from '../../lib/config';
+import { loadConfig, PipelinesConfig, SETTINGS } from '../../lib/config';
 import { buildStacks } from '../../stacks';
 
 /** One synthesized stack: its name and the folder Terraform runs in. */
@@ -14,7 +14,7 @@ export interface SynthesizedStack {
 }
 
 export interface SynthOptions {
-  /** Output folder, laid out like `cdktf synth`'s. @default `cdktf.out` in the project */
+  /** Output folder, laid out like `cdktf synth`'s. @default `cdktf.out`, or `.local/cdktf.out` for the local target */
   readonly outdir?: string;
   /** Settings (PIPELINES_*), as environment variables. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -28,6 +28,16 @@ export interface Synthesis {
 }
 
 export const DEFAULT_OUTDIR = path.join(PROJECT_ROOT, 'cdktf.out');
+/**
+ * Where the local (emulator) target is synthesized: apart from `cdktf.out`, so its bootstrap state
+ * file (two levels above the stack folder) never lands where the real target's is kept.
+ */
+export const LOCAL_OUTDIR = path.join(PROJECT_ROOT, '.local', 'cdktf.out');
+
+/** The output folder for the target the settings select. */
+export function outdirFor(env: Readonly<Record<string, string | undefined>>): string {
+  return env[SETTINGS.target.env]?.trim() === 'local' ? LOCAL_OUTDIR : DEFAULT_OUTDIR;
+}
 
 /**
  * Synthesizes the whole app in this process, exactly as main.ts does under `cdktf synth` (same
@@ -35,9 +45,10 @@ export const DEFAULT_OUTDIR = path.join(PROJECT_ROOT, 'cdktf.out');
  * stack order known: whatever `buildStacks` registers is covered, with no list kept here.
  */
 export function synthesize(options: SynthOptions = {}): Synthesis {
-  const outdir = path.resolve(options.outdir ?? DEFAULT_OUTDIR);
+  const env = options.env ?? process.env;
+  const outdir = path.resolve(options.outdir ?? outdirFor(env));
   const app = new App({ outdir, context: cdktfJsonContext() });
-  const config = loadConfig({ env: options.env ?? process.env, context: (key) => app.node.tryGetContext(key) });
+  const config = loadConfig({ env, context: (key) => app.node.tryGetContext(key) });
   buildStacks(app, config);
   app.synth();
 
