@@ -28,6 +28,13 @@ beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
   stdoutSpy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => (logLines.push(String(chunk)), true));
   dynamo = new DynamoDBClient({});
+  await createTable();
+  // Imported only now: the handler creates its DynamoDB client at module scope, from the environment.
+  ({ handler } = await import('../lambdas/customers/handler'));
+});
+
+/** The table as the stack defines it: keyed by customerId, on demand. */
+async function createTable(): Promise<void> {
   await dynamo.send(
     new CreateTableCommand({
       TableName: TABLE,
@@ -36,9 +43,7 @@ beforeAll(async () => {
       AttributeDefinitions: [{ AttributeName: 'customerId', AttributeType: 'S' }],
     }),
   );
-  // Imported only now: the handler creates its DynamoDB client at module scope, from the environment.
-  ({ handler } = await import('../lambdas/customers/handler'));
-});
+}
 
 afterAll(async () => {
   stdoutSpy?.mockRestore();
@@ -237,14 +242,7 @@ describe('routing', () => {
       expect(JSON.stringify(response.body)).not.toMatch(/ResourceNotFound|Table/);
     } finally {
       process.env.AWS_ENDPOINT_URL = saved;
-      await dynamo.send(
-        new CreateTableCommand({
-          TableName: TABLE,
-          BillingMode: 'PAY_PER_REQUEST',
-          KeySchema: [{ AttributeName: 'customerId', KeyType: 'HASH' }],
-          AttributeDefinitions: [{ AttributeName: 'customerId', AttributeType: 'S' }],
-        }),
-      );
+      await createTable();
     }
   });
 });

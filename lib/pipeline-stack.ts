@@ -58,6 +58,28 @@ export abstract class PipelineStack extends TerraformStack {
   }
 }
 
+/** Log retention and stage throttling every API of the app takes from the configuration. */
+export interface ApiDefaults {
+  readonly logRetentionDays: number;
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/** The limits of an API key's usage plan, from the configuration. */
+export interface UsagePlanLimits {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+  readonly quotaPerDay: number;
+}
+
+export function apiDefaults(config: PipelinesConfig): ApiDefaults {
+  return { logRetentionDays: config.logRetentionDays, rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit };
+}
+
+export function usagePlanLimits(config: PipelinesConfig): UsagePlanLimits {
+  return { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit, quotaPerDay: config.apiQuotaPerDay };
+}
+
 export function defaultTags(config: PipelinesConfig, stackId: string): Record<string, string> {
   return {
     project: PROJECT_NAME,

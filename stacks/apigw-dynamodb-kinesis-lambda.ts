@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { PipelinesConfig } from '../lib/config';
-import { PipelineStack } from '../lib/pipeline-stack';
+import { apiDefaults, PipelineStack } from '../lib/pipeline-stack';
 import { DynamoTable } from '../lib/constructs/dynamodb-table';
 import { EncryptedStream } from '../lib/constructs/kinesis-stream';
 import { NodejsFunction } from '../lib/constructs/nodejs-function';
@@ -32,9 +32,7 @@ export class CommentsStack extends PipelineStack {
       name: `${this.namePrefix}-api`,
       table,
       region: config.region,
-      logRetentionDays: config.logRetentionDays,
-      rateLimit: config.apiRateLimit,
-      burstLimit: config.apiBurstLimit,
+      ...apiDefaults(config),
     });
 
     const consumer = new NodejsFunction(this, 'Consumer', {

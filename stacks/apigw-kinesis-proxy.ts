@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { PipelinesConfig } from '../lib/config';
-import { PipelineStack } from '../lib/pipeline-stack';
+import { apiDefaults, PipelineStack } from '../lib/pipeline-stack';
 import { ApiInvokePolicy } from '../lib/constructs/api-invoke-policy';
 import { KinesisRestProxy } from '../lib/constructs/kinesis-rest-proxy';
 import { RestApi } from '../lib/constructs/rest-api';
@@ -20,9 +20,7 @@ export class KinesisProxyStack extends PipelineStack {
     const api = new RestApi(this, 'Api', {
       name: `${this.namePrefix}-api`,
       description: 'Kinesis proxy API (seed 001)',
-      logRetentionDays: config.logRetentionDays,
-      rateLimit: config.apiRateLimit,
-      burstLimit: config.apiBurstLimit,
+      ...apiDefaults(config),
       // With IAM authorization API Gateway's 403 "Missing Authentication Token" also means "unsigned".
       unknownRouteIsNotFound: false,
     });

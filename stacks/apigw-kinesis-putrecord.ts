@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { PipelinesConfig } from '../lib/config';
-import { PipelineStack } from '../lib/pipeline-stack';
+import { apiDefaults, PipelineStack, usagePlanLimits } from '../lib/pipeline-stack';
 import { ApiKeyUsagePlan } from '../lib/constructs/api-key-usage-plan';
 import { KinesisRestProxy } from '../lib/constructs/kinesis-rest-proxy';
 import { RestApi } from '../lib/constructs/rest-api';
@@ -20,9 +20,7 @@ export class KinesisPutRecordStack extends PipelineStack {
     const api = new RestApi(this, 'Api', {
       name: `${this.namePrefix}-api`,
       description: 'Kinesis PutRecord API (seed 002)',
-      logRetentionDays: config.logRetentionDays,
-      rateLimit: config.apiRateLimit,
-      burstLimit: config.apiBurstLimit,
+      ...apiDefaults(config),
     });
     const proxy = new KinesisRestProxy(this, 'Kinesis', {
       api,
@@ -36,9 +34,7 @@ export class KinesisPutRecordStack extends PipelineStack {
     new ApiKeyUsagePlan(this, 'Clients', {
       api,
       name: `${this.namePrefix}-clients`,
-      rateLimit: config.apiRateLimit,
-      burstLimit: config.apiBurstLimit,
-      quotaPerDay: config.apiQuotaPerDay,
+      ...usagePlanLimits(config),
     });
 
     new TerraformOutput(this, 'api_url', { value: api.url, description: 'Base URL of the PutRecord API stage' });

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { PipelinesConfig } from '../lib/config';
-import { PipelineStack } from '../lib/pipeline-stack';
+import { apiDefaults, PipelineStack, usagePlanLimits } from '../lib/pipeline-stack';
 import { ApiKeyUsagePlan } from '../lib/constructs/api-key-usage-plan';
 import { DynamoTable } from '../lib/constructs/dynamodb-table';
 import { NodejsFunction } from '../lib/constructs/nodejs-function';
@@ -41,9 +41,7 @@ export class CustomersStack extends PipelineStack {
     const api = new RestApi(this, 'Api', {
       name: `${this.namePrefix}-api`,
       description: 'Customer details API (seed 004)',
-      logRetentionDays: config.logRetentionDays,
-      rateLimit: config.apiRateLimit,
-      burstLimit: config.apiBurstLimit,
+      ...apiDefaults(config),
     });
     const integration = { type: 'LAMBDA_PROXY', function: handler } as const;
 
@@ -64,9 +62,7 @@ export class CustomersStack extends PipelineStack {
     new ApiKeyUsagePlan(this, 'Clients', {
       api,
       name: `${this.namePrefix}-clients`,
-      rateLimit: config.apiRateLimit,
-      burstLimit: config.apiBurstLimit,
-      quotaPerDay: config.apiQuotaPerDay,
+      ...usagePlanLimits(config),
     });
 
     new TerraformOutput(this, 'api_url', { value: api.url, description: 'Base URL of the customer API stage' });

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { PipelinesConfig, resourcePrefix } from '../lib/config';
-import { PipelineStack } from '../lib/pipeline-stack';
+import { apiDefaults, PipelineStack } from '../lib/pipeline-stack';
 import { DynamoTable } from '../lib/constructs/dynamodb-table';
 import { HttpApi } from '../lib/constructs/http-api';
 import { MessageQueue } from '../lib/constructs/message-queue';
@@ -99,9 +99,7 @@ export class WebhookStack extends PipelineStack {
     const api = new HttpApi(this, 'Api', {
       name: `${this.namePrefix}-api`,
       description: 'Webhook intake (seed 003): POST /submit queues the body',
-      logRetentionDays: config.logRetentionDays,
-      rateLimit: config.apiRateLimit,
-      burstLimit: config.apiBurstLimit,
+      ...apiDefaults(config),
     });
     const basicAuth = api.addRequestAuthorizer('basic-auth', {
       function: authorizer,
