@@ -1,7 +1,5 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigError, loadConfig } from '../lib/config';
-import { webhookSecretName } from '../stacks/apigw-sqs-lambda-dynamodb';
-import { readLogin, useTarget } from './lib/webhook-secret';
+import { ConfigError } from '../lib/config';
+import { readLogin, webhookSecretContext } from './lib/webhook-secret';
 
 /**
  * Prints the Basic-auth login of the deployed webhook API (`POST /submit`).
@@ -14,12 +12,8 @@ import { readLogin, useTarget } from './lib/webhook-secret';
  * and the normal AWS credential chain.
  */
 async function main(args: string[]): Promise<void> {
-  const config = loadConfig({ env: process.env });
-  useTarget(config);
-  const idFlag = args.indexOf('--secret-id');
-  const secretId = idFlag >= 0 ? args[idFlag + 1] : webhookSecretName(config);
-  if (!secretId) throw new Error('--secret-id needs a value: the secret_arn output of the stack.');
-  const login = await readLogin(new SecretsManagerClient({}), secretId);
+  const { client, secretId } = webhookSecretContext(args);
+  const login = await readLogin(client, secretId);
   if (args.includes('--header')) {
     process.stdout.write(`${login.authorization}\n`);
     return;

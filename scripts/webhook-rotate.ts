@@ -1,7 +1,5 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigError, loadConfig } from '../lib/config';
-import { webhookSecretName } from '../stacks/apigw-sqs-lambda-dynamodb';
-import { rotateNow, useTarget } from './lib/webhook-secret';
+import { ConfigError } from '../lib/config';
+import { rotateNow, webhookSecretContext } from './lib/webhook-secret';
 
 /**
  * Rotates the webhook's Basic-auth password now (`npm run webhook:rotate`). On AWS it asks
@@ -12,12 +10,8 @@ import { rotateNow, useTarget } from './lib/webhook-secret';
  * (the authorizer's 1-minute secret cache plus API Gateway's 5-minute cached decision).
  */
 async function main(args: string[]): Promise<void> {
-  const config = loadConfig({ env: process.env });
-  useTarget(config);
-  const idFlag = args.indexOf('--secret-id');
-  const secretId = idFlag >= 0 ? args[idFlag + 1] : webhookSecretName(config);
-  if (!secretId) throw new Error('--secret-id needs a value: the secret_arn output of the stack.');
-  const version = await rotateNow(new SecretsManagerClient({}), secretId, config.target);
+  const { config, client, secretId } = webhookSecretContext(args);
+  const version = await rotateNow(client, secretId, config.target);
   process.stdout.write(`Rotated ${secretId}: version ${version} is now AWSCURRENT.\n`);
 }
 

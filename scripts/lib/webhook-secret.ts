@@ -6,10 +6,10 @@ import {
   RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { PipelinesConfig } from '../../lib/config';
+import { loadConfig, PipelinesConfig } from '../../lib/config';
 import { basicAuthorization, Credentials, parseStoredCredentials } from '../../lambdas/webhook/credentials';
 import type { RotationEvent } from '../../lambdas/webhook/rotate-secret';
-import { WEBHOOK_USERNAME } from '../../stacks/apigw-sqs-lambda-dynamodb';
+import { WEBHOOK_USERNAME, webhookSecretName } from '../../stacks/apigw-sqs-lambda-dynamodb';
 
 /** Shared by `npm run webhook:credentials` and `npm run webhook:rotate`. */
 
@@ -27,6 +27,23 @@ export function useTarget(config: PipelinesConfig): void {
   process.env.AWS_SECRET_ACCESS_KEY = 'testing';
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
+}
+
+/** What both scripts start from: the validated config, the SDK pointed at its target, and the secret to use. */
+export interface WebhookSecretContext {
+  readonly config: PipelinesConfig;
+  readonly client: SecretsManagerClient;
+  readonly secretId: string;
+}
+
+/** Loads the config, selects the target, and takes `--secret-id <arn>` or this environment's secret name. */
+export function webhookSecretContext(args: readonly string[]): WebhookSecretContext {
+  const config = loadConfig({ env: process.env });
+  useTarget(config);
+  const idFlag = args.indexOf('--secret-id');
+  const secretId = idFlag >= 0 ? args[idFlag + 1] : webhookSecretName(config);
+  if (!secretId) throw new Error('--secret-id needs a value: the secret_arn output of the stack.');
+  return { config, client: new SecretsManagerClient({}), secretId };
 }
 
 export interface WebhookLogin extends Credentials {
