@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { putIfAbsent } from '../shared/dynamo';
 import type { Customer, CustomerInput } from './customer';
 
 /** DynamoDB access for customers. Every write is conditional: create never overwrites, update never creates. */
@@ -15,19 +16,7 @@ export class CustomerRepository {
 
   /** Stores a new customer; returns false if the id is already taken (nothing is written then). */
   async create(customer: Customer): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: customer,
-          ConditionExpression: 'attribute_not_exists(customerId)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return putIfAbsent(this.client, this.tableName, 'customerId', { ...customer });
   }
 
   async get(customerId: string): Promise<Customer | undefined> {

@@ -1,5 +1,6 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { putIfAbsent } from '../shared/dynamo';
 import { Submission } from './submission';
 
 export interface StoredEvent extends Submission {
@@ -25,18 +26,6 @@ export class EventStore {
    * redelivery must neither overwrite the first write nor count as a failure.
    */
   async putIfAbsent(event: StoredEvent): Promise<boolean> {
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: event,
-          ConditionExpression: 'attribute_not_exists(eventId)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return putIfAbsent(this.documents, this.tableName, 'eventId', { ...event });
   }
 }
