@@ -1,11 +1,11 @@
 import { App } from 'cdktf';
 import { PipelinesConfig } from '../lib/config';
-import { CommentsStack } from './apigw-dynamodb-kinesis-lambda';
-import { CustomersStack } from './apigw-lambda-dynamodb-customers';
-import { KinesisProxyStack } from './apigw-kinesis-proxy';
-import { KinesisPutRecordStack } from './apigw-kinesis-putrecord';
-import { StateBackendStack } from './state-backend';
-import { WebhookStack } from './apigw-sqs-lambda-dynamodb';
+import { CommentsStack } from './comments/stack';
+import { CustomersStack } from './customers/stack';
+import { KinesisProxyStack } from './kinesis-proxy/stack';
+import { KinesisPutRecordStack } from './kinesis-putrecord/stack';
+import { StateBackendStack } from './state-backend/stack';
+import { WebhookStack } from './webhook/stack';
 
 /** Every stack of the app, in deployment order (state-backend first). */
 export function buildStacks(app: App, config: PipelinesConfig): void {

@@ -3,7 +3,7 @@ import { TerraformOutput } from 'cdktf';
 import { ApiGatewayApiKey } from '@cdktf/provider-aws/lib/api-gateway-api-key';
 import { ApiGatewayUsagePlan } from '@cdktf/provider-aws/lib/api-gateway-usage-plan';
 import { ApiGatewayUsagePlanKey } from '@cdktf/provider-aws/lib/api-gateway-usage-plan-key';
-import { RestApi } from './rest-api';
+import { RestApi } from './rest-api/rest-api';
 
 export interface ApiKeyUsagePlanProps {
   readonly api: RestApi;

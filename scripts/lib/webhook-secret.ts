@@ -9,7 +9,7 @@ import {
 import { loadConfig, PipelinesConfig } from '../../lib/config';
 import { basicAuthorization, Credentials, parseStoredCredentials } from '../../lambdas/webhook/credentials';
 import type { RotationEvent } from '../../lambdas/webhook/rotate-secret';
-import { WEBHOOK_USERNAME, webhookSecretName } from '../../stacks/apigw-sqs-lambda-dynamodb';
+import { WEBHOOK_USERNAME, webhookSecretName } from '../../stacks/webhook/stack';
 
 /** Shared by `npm run webhook:credentials` and `npm run webhook:rotate`. */
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { DynamoTable } from '../../lib/constructs/dynamodb-table';
-import { RestApi } from '../../lib/constructs/rest-api';
+import { RestApi } from '../../lib/constructs/rest-api/rest-api';
 import { ServiceRole } from '../../lib/constructs/service-role';
 import {
   COMMENT_CLIENT_ERROR_TEMPLATE,

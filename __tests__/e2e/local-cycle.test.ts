@@ -1,0 +1,195 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { APIGatewayClient, GetApiKeysCommand, GetRestApisCommand, GetUsagePlansCommand } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client, GetApisCommand } from '@aws-sdk/client-apigatewayv2';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { IAMClient, ListPoliciesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
+import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
+import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { HeadObjectCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { deployAll, destroyAll, EMULATOR_TF_ENV, planAll, synthesizeLocal } from '../../scripts/lib/local-cycle';
+import { countChanges, PlanJson, statefulRisks, summarizePlans } from '../../scripts/lib/plan-summary';
+import { hasLocalState, init, plan, PLAN_FILE, showPlanJson, stackJson, Timings } from '../../scripts/lib/stacks';
+import { SynthesizedStack } from '../../scripts/lib/synth';
+import { runTerraform, terraformEnv, toolchain } from '../../scripts/lib/terraform';
+import { Moto, startMoto } from '../support/moto';
+
+/**
+ * The whole local cycle, once, against a fresh emulator: deploy every stack (bootstrap first, its
+ * state in a local file; every other stack's state in the emulator's S3 with a lock file), plan
+ * again expecting nothing, summarize real plans, race a held state lock, destroy, and check that
+ * only the state bucket is left. The tests share one deployment and run in order.
+ */
+const LONG = 20 * 60_000;
+
+let moto: Moto;
+let tmp: string;
+let stacks: readonly SynthesizedStack[];
+const timings = new Timings();
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-cycle-'));
+  moto = await startMoto();
+  // Default settings only (not the caller's PIPELINES_*), targeting this emulator. The bootstrap
+  // stack's local state lands in `tmp`, two levels above its stack folder.
+  stacks = (await timings.time('synth', () => synthesizeLocal(moto.endpoint, path.join(tmp, 'cdktf.out'), {}))).stacks;
+}, 120_000);
+
+afterAll(async () => {
+  await moto?.stop();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  console.log(`local cycle timings (providers: ${toolchain().mirror ?? 'registry'})\n${timings.table()}`);
+});
+
+function client<T>(Client: new (config: object) => T): T {
+  return new Client({
+    endpoint: moto.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    forcePathStyle: true,
+    // Plain HTTP/1.1: the Kinesis client would otherwise try HTTP/2, which moto does not speak.
+    requestHandler: new NodeHttpHandler(),
+  });
+}
+
+const pipelineStacks = (): SynthesizedStack[] => stacks.filter((s) => !hasLocalState(s));
+
+it('deploys every stack', async () => {
+  expect(stacks.length).toBeGreaterThanOrEqual(2);
+  await deployAll(stacks, { timings });
+}, LONG);
+
+it('plans no change for any stack right after the deploy', async () => {
+  const outcomes = await planAll(stacks, { timings, out: PLAN_FILE });
+  const changed = [...outcomes].filter(([, o]) => o.changed).map(([name, o]) => `${name}:\n${o.output}`);
+  expect(changed).toEqual([]);
+  expect([...outcomes.keys()].sort()).toEqual(stacks.map((s) => s.name).sort());
+}, LONG);
+
+it('summarizes those real plans as no change, stack by stack', async () => {
+  const plans = await Promise.all(stacks.map(async (s) => ({ stack: s.name, plan: (await showPlanJson(s, PLAN_FILE, { env: EMULATOR_TF_ENV })) as PlanJson })));
+  for (const { plan: p } of plans) expect(countChanges(p)).toEqual({ add: 0, change: 0, destroy: 0, replace: 0 });
+  const summary = summarizePlans(plans);
+  for (const s of stacks) expect(summary).toContain(`### ${s.name}`);
+  expect(summary).toContain('No stateful resource');
+  expect(summary).not.toContain('**');
+}, LONG);
+
+it('flags, in bold at the top of the summary, a table that a changed key would replace', async () => {
+  const stack = pipelineStacks().find((s) => Object.keys(stackJson(s).resource?.aws_dynamodb_table ?? {}).length > 0);
+  if (!stack) throw new Error('No pipeline stack has a DynamoDB table to replace; pick another stateful change for this test.');
+  // The same stack and state, with the table's partition key renamed: DynamoDB cannot change a
+  // key in place, so Terraform must replace the table.
+  const changedDir = path.join(tmp, 'changed', stack.name);
+  fs.cpSync(stack.dir, changedDir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.terraform`) && !src.endsWith(PLAN_FILE) });
+  const tf = stackJson({ ...stack, dir: changedDir });
+  const [tableId, table] = Object.entries(tf.resource.aws_dynamodb_table as Record<string, { hash_key: string; attribute: { name: string }[] }>)[0];
+  const newKey = `${table.hash_key}V2`;
+  table.attribute = table.attribute.map((a) => (a.name === table.hash_key ? { ...a, name: newKey } : a));
+  table.hash_key = newKey;
+  fs.writeFileSync(path.join(changedDir, 'cdk.tf.json'), JSON.stringify(tf, null, 2));
+  const changed = { ...stack, dir: changedDir };
+
+  await init(changed, { env: EMULATOR_TF_ENV, backend: true });
+  const outcome = await timings.time(`plan ${stack.name} (changed key)`, () => plan(changed, { env: EMULATOR_TF_ENV, out: PLAN_FILE }));
+  expect(outcome.changed).toBe(true);
+  const json = (await showPlanJson(changed, PLAN_FILE, { env: EMULATOR_TF_ENV })) as PlanJson;
+
+  expect(countChanges(json).replace).toBeGreaterThanOrEqual(1);
+  const address = `aws_dynamodb_table.${tableId}`;
+  expect(statefulRisks([{ stack: stack.name, plan: json }])).toContainEqual(
+    expect.objectContaining({ stack: stack.name, address, action: 'replace', reason: 'replace_because_cannot_update' }),
+  );
+  const summary = summarizePlans([{ stack: stack.name, plan: json }]);
+  const flag = `- **${stack.name}: \`${address}\` would be REPLACED**`;
+  expect(summary).toContain(flag);
+  // At the top: before the first per-stack table.
+  expect(summary.indexOf(flag)).toBeLessThan(summary.indexOf(`### ${stack.name}`));
+}, LONG);
+
+it('refuses an apply while another run holds the state lock (S3 lock file)', async () => {
+  const stack = pipelineStacks()[0];
+  const backend = stackJson(stack).terraform.backend.s3 as { bucket: string; key: string };
+  const lockKey = `${backend.key}.tflock`;
+  const s3 = client(S3Client);
+
+  // A real run that holds the lock: `terraform destroy` waits at its confirmation prompt with the
+  // lock taken, until it is answered "no".
+  const holder = spawn(toolchain().terraformBin, ['destroy', '-no-color'], { cwd: stack.dir, env: terraformEnv(EMULATOR_TF_ENV), stdio: ['pipe', 'pipe', 'pipe'] });
+  let holderOutput = '';
+  holder.stdout.on('data', (d: Buffer) => (holderOutput += d.toString()));
+  holder.stderr.on('data', (d: Buffer) => (holderOutput += d.toString()));
+  let holderDone = false;
+  const holderExit = new Promise<number | null>((resolve) => holder.once('close', (code) => ((holderDone = true), resolve(code))));
+  try {
+    await waitFor(() => holderOutput.includes('Enter a value:') || holderDone, () => holderOutput, 300_000);
+    expect(holderDone ? holderOutput : 'waiting at the prompt').toBe('waiting at the prompt');
+    await expect(s3.send(new HeadObjectCommand({ Bucket: backend.bucket, Key: lockKey }))).resolves.toBeDefined();
+
+    const racer = await runTerraform(['apply', '-auto-approve', '-input=false', '-no-color', '-lock-timeout=0s'], { cwd: stack.dir, env: EMULATOR_TF_ENV });
+    expect(racer.code).toBe(1);
+    expect(racer.stderr).toMatch(/Error acquiring the state lock/);
+    expect(racer.stderr).toMatch(/PreconditionFailed|conditional request failed/i);
+  } finally {
+    holder.stdin.end('no\n');
+  }
+  await holderExit;
+  expect(holderOutput).toMatch(/Destroy cancelled/);
+  // The holder released the lock; the state is untouched.
+  await expect(s3.send(new HeadObjectCommand({ Bucket: backend.bucket, Key: lockKey }))).rejects.toMatchObject({ name: 'NotFound' });
+}, LONG);
+
+it('destroys every stack, leaving only the state bucket in the emulator', async () => {
+  await destroyAll(stacks, { timings });
+
+  const stateBucket = stackJson(pipelineStacks()[0]).terraform.backend.s3.bucket as string;
+  const left = {
+    tables: (await client(DynamoDBClient).send(new ListTablesCommand({}))).TableNames ?? [],
+    streams: (await client(KinesisClient).send(new ListStreamsCommand({}))).StreamNames ?? [],
+    queues: (await client(SQSClient).send(new ListQueuesCommand({}))).QueueUrls ?? [],
+    functions: ((await client(LambdaClient).send(new ListFunctionsCommand({}))).Functions ?? []).map((f) => f.FunctionName),
+    eventSourceMappings: ((await client(LambdaClient).send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? []).map((m) => m.UUID),
+    roles: ((await client(IAMClient).send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName),
+    policies: ((await client(IAMClient).send(new ListPoliciesCommand({ Scope: 'Local' }))).Policies ?? []).map((p) => p.PolicyName),
+    restApis: ((await client(APIGatewayClient).send(new GetRestApisCommand({}))).items ?? []).map((a) => a.name),
+    apiKeys: ((await client(APIGatewayClient).send(new GetApiKeysCommand({}))).items ?? []).map((k) => k.name),
+    usagePlans: ((await client(APIGatewayClient).send(new GetUsagePlansCommand({}))).items ?? []).map((p) => p.name),
+    httpApis: ((await client(ApiGatewayV2Client).send(new GetApisCommand({}))).Items ?? []).map((a) => a.Name),
+    logGroups: ((await client(CloudWatchLogsClient).send(new DescribeLogGroupsCommand({}))).logGroups ?? []).map((g) => g.logGroupName),
+    alarms: ((await client(CloudWatchClient).send(new DescribeAlarmsCommand({}))).MetricAlarms ?? []).map((a) => a.AlarmName),
+    secrets: ((await client(SecretsManagerClient).send(new ListSecretsCommand({ IncludePlannedDeletion: true }))).SecretList ?? []).map((s) => s.Name),
+    buckets: ((await client(S3Client).send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name),
+  };
+  expect(left).toEqual({
+    tables: [],
+    streams: [],
+    queues: [],
+    functions: [],
+    eventSourceMappings: [],
+    roles: [],
+    policies: [],
+    restApis: [],
+    apiKeys: [],
+    usagePlans: [],
+    httpApis: [],
+    logGroups: [],
+    alarms: [],
+    secrets: [],
+    buckets: [stateBucket],
+  });
+}, LONG);
+
+async function waitFor(condition: () => boolean, describe: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting; output so far:\n${describe()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -1,0 +1,176 @@
+import Ajv from 'ajv-draft-04';
+import { Testing } from 'cdktf';
+import { buildStacks } from '../../stacks';
+import { KINESIS_PUTRECORD_STACK, KinesisPutRecordStack } from '../../stacks/kinesis-putrecord/stack';
+import { kinesisClientErrorTemplate, kinesisRequestTemplate, kinesisSuccessTemplate, KINESIS_SERVER_ERROR_TEMPLATE, PUT_RECORD_SCHEMA } from '../../lib/constructs/kinesis-rest-proxy/templates';
+import { KinesisRestProxy } from '../../lib/constructs/kinesis-rest-proxy/kinesis-rest-proxy';
+import { RestApi } from '../../lib/constructs/rest-api/rest-api';
+import { requestTemplateOf, responseTemplateOf, roleStatements, routesOf } from '../support/kinesis';
+import { onlyResource, policyStatements, ref, resourcesOf, synthStack, testConfig } from '../support/synth';
+
+const tf = synthStack((app) => new KinesisPutRecordStack(app, testConfig()));
+const routes = routesOf(tf);
+const streams = [
+  { shortName: 'orders', physicalName: 'sp-dev-kput-orders' },
+  { shortName: 'clicks', physicalName: 'sp-dev-kput-clicks' },
+];
+const streamIds = Object.fromEntries(Object.entries(resourcesOf(tf, 'aws_kinesis_stream')).map(([id, s]) => [s.name, id]));
+
+describe('kinesis putrecord stack: registration and state', () => {
+  it('is built by buildStacks under its seed name', () => {
+    const app = Testing.app();
+    buildStacks(app, testConfig());
+    expect(app.node.children.map((c) => c.node.id)).toContain(KINESIS_PUTRECORD_STACK);
+  });
+
+  it('keeps its own state key', () => {
+    expect((tf.terraform as { backend: { s3: { key: string } } }).backend.s3.key).toBe('serverless-pipelines/dev/apigw-kinesis-putrecord.tfstate');
+  });
+});
+
+describe('kinesis putrecord stack: streams', () => {
+  it('creates the configured streams (default orders, clicks), prefixed, KMS-encrypted', () => {
+    const created = Object.values(resourcesOf(tf, 'aws_kinesis_stream'));
+    expect(created).toHaveLength(2);
+    expect(created).toEqual(
+      expect.arrayContaining(streams.map((s) => expect.objectContaining({ name: s.physicalName, encryption_type: 'KMS', kms_key_id: 'alias/aws/kinesis' }))),
+    );
+  });
+
+  it('follows PIPELINES_PUTRECORD_STREAMS', () => {
+    const custom = synthStack((app) => new KinesisPutRecordStack(app, testConfig({ PIPELINES_PUTRECORD_STREAMS: 'telemetry' })));
+    expect(Object.values(resourcesOf(custom, 'aws_kinesis_stream')).map((s) => s.name)).toEqual(['sp-dev-kput-telemetry']);
+    expect(requestTemplateOf(routesOf(custom)['PUT /{stream-name}'])).toContain('"telemetry"');
+  });
+
+  it('outputs the short names clients use and the streams they map to', () => {
+    expect(tf.output?.streams).toMatchObject({ value: { orders: 'sp-dev-kput-orders', clicks: 'sp-dev-kput-clicks' } });
+  });
+});
+
+describe('kinesis putrecord stack: route', () => {
+  const route = routes['PUT /{stream-name}'];
+
+  it('has exactly PUT /{stream-name}', () => {
+    expect(Object.keys(routes)).toEqual(['PUT /{stream-name}']);
+  });
+
+  it('calls Kinesis PutRecord directly, as JSON 1.1, with the scoped role', () => {
+    expect(route.integration).toMatchObject({
+      type: 'AWS',
+      integration_http_method: 'POST',
+      uri: 'arn:aws:apigateway:us-east-1:kinesis:action/PutRecord',
+      credentials: expect.stringMatching(/^\$\{aws_iam_role\.Kinesis_Role_[A-Z0-9]+\.arn\}$/),
+      request_parameters: { 'integration.request.header.Content-Type': "'application/x-amz-json-1.1'" },
+      passthrough_behavior: 'NEVER',
+    });
+  });
+
+  it('deploys exactly the shared PutRecord templates, base64-encoding Data', () => {
+    expect(requestTemplateOf(route)).toBe(kinesisRequestTemplate('PutRecord', streams, 'us-east-1'));
+    expect(requestTemplateOf(route)).toContain("$util.base64Encode($input.json('$.Data'))");
+    expect(responseTemplateOf(route, '200')).toBe(kinesisSuccessTemplate('PutRecord', streams));
+    expect(responseTemplateOf(route, '400')).toBe(kinesisClientErrorTemplate('PutRecord', streams));
+    expect(responseTemplateOf(route, '502')).toBe(KINESIS_SERVER_ERROR_TEMPLATE);
+  });
+
+  it('maps Kinesis 4xx and 5xx by selection pattern, never to 200', () => {
+    expect(route.methodResponses.sort()).toEqual(['200', '400', '502']);
+    expect(route.responses['200'].selection_pattern).toBeUndefined();
+    expect(route.responses['400'].selection_pattern).toBe('4\\d{2}');
+    expect(route.responses['502'].selection_pattern).toBe('5\\d{2}');
+  });
+
+  it('requires an API key bound to a usage plan with throttle and quota', () => {
+    expect(route.config).toMatchObject({ api_key_required: true, authorization: 'NONE' });
+    const apiId = Object.keys(resourcesOf(tf, 'aws_api_gateway_rest_api'))[0];
+    expect(onlyResource(tf, 'aws_api_gateway_usage_plan')).toMatchObject({
+      api_stages: [{ api_id: ref('aws_api_gateway_rest_api', apiId, 'id'), stage: expect.stringContaining('aws_api_gateway_stage') }],
+      throttle_settings: { rate_limit: 50, burst_limit: 100 },
+      quota_settings: { limit: 10000, period: 'DAY' },
+    });
+    expect(onlyResource(tf, 'aws_api_gateway_usage_plan_key')).toMatchObject({ key_type: 'API_KEY' });
+    expect(tf.output?.api_key_value).toMatchObject({ sensitive: true });
+  });
+
+  it('validates the body with the record model and the path parameter', () => {
+    const model = onlyResource(tf, 'aws_api_gateway_model');
+    expect(JSON.parse(String(model.schema))).toEqual({
+      $schema: 'http://json-schema.org/draft-04/schema#',
+      title: 'KinesisRecord',
+      ...PUT_RECORD_SCHEMA,
+    });
+    expect(PUT_RECORD_SCHEMA.properties.PartitionKey).toEqual({ type: 'string', minLength: 1, maxLength: 256 });
+    expect(route.config.request_models).toEqual({ 'application/json': ref('aws_api_gateway_model', Object.keys(resourcesOf(tf, 'aws_api_gateway_model'))[0], 'name') });
+    expect(route.config.request_parameters).toEqual({ 'method.request.path.stream-name': true });
+    expect(onlyResource(tf, 'aws_api_gateway_request_validator')).toMatchObject({ validate_request_body: true, validate_request_parameters: true });
+  });
+
+  it('answers unknown paths with a JSON 404 and keeps access logs and throttling', () => {
+    expect(Object.values(resourcesOf(tf, 'aws_api_gateway_gateway_response')).map((r) => r.response_type)).toContain('MISSING_AUTHENTICATION_TOKEN');
+    expect(onlyResource(tf, 'aws_api_gateway_stage')).toMatchObject({ access_log_settings: expect.any(Object) });
+    expect(onlyResource(tf, 'aws_api_gateway_method_settings')).toMatchObject({ settings: { throttling_rate_limit: 50 } });
+  });
+});
+
+describe('kinesis putrecord stack: the deployed record model (draft-04, as API Gateway validates)', () => {
+  const schema = JSON.parse(String(onlyResource(tf, 'aws_api_gateway_model').schema)) as object;
+  const valid = new Ajv({ allErrors: true }).compile(schema);
+
+  it.each([
+    [{ Data: { a: 1 }, PartitionKey: 'k' }],
+    [{ Data: 'text', PartitionKey: 'p'.repeat(256) }],
+    [{ Data: null, PartitionKey: 'ключ' }],
+    [{ Data: [1, 'two'], PartitionKey: '0' }],
+  ] as [unknown][])('accepts %j', (body) => {
+    expect(valid(body)).toBe(true);
+  });
+
+  it.each([
+    [{ PartitionKey: 'k' }, 'Data missing'],
+    [{ Data: 1 }, 'PartitionKey missing'],
+    [{ Data: 1, PartitionKey: '' }, 'empty PartitionKey'],
+    [{ Data: 1, PartitionKey: 'p'.repeat(257) }, 'PartitionKey over 256 characters'],
+    [{ Data: 1, PartitionKey: 42 }, 'PartitionKey not a string'],
+    [{ Data: 1, PartitionKey: 'k', StreamName: 'other' }, 'an extra field (e.g. a stream name)'],
+    [[], 'not an object'],
+  ] as [unknown, string][])('refuses %j (%s), which API Gateway answers with 400', (body) => {
+    expect(valid(body)).toBe(false);
+  });
+});
+
+describe('kinesis putrecord stack: permissions', () => {
+  it('lets only API Gateway assume the integration role', () => {
+    const role = Object.values(resourcesOf(tf, 'aws_iam_role')).find((r) => r.name === 'sp-dev-kput-kinesis');
+    expect(policyStatements(tf, role?.assume_role_policy)).toEqual([
+      expect.objectContaining({ principals: [{ type: 'Service', identifiers: ['apigateway.amazonaws.com'] }] }),
+    ]);
+  });
+
+  it('grants only kinesis:PutRecord, only on the two streams', () => {
+    expect(roleStatements(tf, '-kinesis').map((s) => ({ actions: s.actions, resources: s.resources }))).toEqual([
+      { actions: ['kinesis:PutRecord'], resources: streams.map((s) => ref('aws_kinesis_stream', streamIds[s.physicalName], 'arn')) },
+    ]);
+  });
+});
+
+describe('KinesisRestProxy validation', () => {
+  const build = (streamsList: string[], route?: [string, string]) =>
+    synthStack((app) => {
+      const stack = new KinesisPutRecordStack(app, testConfig());
+      const api = new RestApi(stack, 'Other', { name: 'other', logRetentionDays: 1, rateLimit: 1, burstLimit: 1 });
+      const proxy = new KinesisRestProxy(stack, 'OtherKinesis', { api, namePrefix: 'x', streams: streamsList, region: 'us-east-1', access: 'API_KEY' });
+      if (route) proxy.addRoute('PUT', route[0], route[1] as 'PutRecord');
+      return stack;
+    });
+
+  it('refuses an empty, duplicate or malformed stream list, naming the fix', () => {
+    expect(() => build([])).toThrow(/KinesisRestProxy .*streams must be 1 or more distinct short names.*Fix the stream list/);
+    expect(() => build(['a', 'a'])).toThrow(/distinct/);
+    expect(() => build(['Bad_Name'])).toThrow(/lowercase/);
+  });
+
+  it('refuses a stream action on a path without {stream-name}', () => {
+    expect(() => build(['a'], ['/records', 'PutRecord'])).toThrow(/PUT \/records routes PutRecord, so its path must contain \{stream-name\}/);
+  });
+});

@@ -1,0 +1,53 @@
+import { Testing, TerraformStack } from 'cdktf';
+import { EMULATOR_UNTRACKED_ATTRIBUTES } from '../../lib/local-target';
+import { buildStacks } from '../../stacks';
+import { testConfig, TfJson } from '../support/synth';
+
+/** The local target differs from the real one only where the emulator needs it, and the real target not at all. */
+function synthAll(env: Record<string, string>): Map<string, TfJson> {
+  const app = Testing.app();
+  buildStacks(app, testConfig(env));
+  const out = new Map<string, TfJson>();
+  for (const child of app.node.children) {
+    if (child instanceof TerraformStack) out.set(child.node.id, JSON.parse(Testing.synth(child)) as TfJson);
+  }
+  return out;
+}
+
+const local = synthAll({ PIPELINES_TARGET: 'local', PIPELINES_LOCAL_ENDPOINT: 'http://127.0.0.1:4999' });
+const real = synthAll({});
+
+function ignored(tf: TfJson, type: string): unknown[] {
+  return Object.values(tf.resource?.[type] ?? {}).map((r) => (r.lifecycle as { ignore_changes?: unknown } | undefined)?.ignore_changes);
+}
+
+it('ignores, on the local target only, the attributes the emulator does not round-trip', () => {
+  for (const [type, attributes] of Object.entries(EMULATOR_UNTRACKED_ATTRIBUTES)) {
+    for (const tf of local.values()) for (const list of ignored(tf, type)) expect(list).toEqual(expect.arrayContaining([...attributes]));
+    for (const tf of real.values()) for (const list of ignored(tf, type)) expect(list).toBeUndefined();
+  }
+  const covered = [...local.values()].some((tf) => Object.keys(EMULATOR_UNTRACKED_ATTRIBUTES).some((t) => ignored(tf, t).length > 0));
+  expect(covered).toBe(true);
+});
+
+it('points provider and backend at the emulator with fake credentials, and the real target nowhere but AWS', () => {
+  for (const [name, tf] of local) {
+    const provider = (tf.provider?.aws as Record<string, unknown>[])[0];
+    expect(provider.access_key).toBe('testing');
+    for (const url of Object.values((provider.endpoints as Record<string, string>[])[0])) expect(url).toBe('http://127.0.0.1:4999');
+    const s3 = (tf.terraform?.backend as Record<string, Record<string, unknown>>).s3;
+    if (s3) expect({ name, endpoint: s3.endpoints, lock: s3.use_lockfile }).toEqual({ name, endpoint: { s3: 'http://127.0.0.1:4999' }, lock: true });
+  }
+  for (const tf of real.values()) {
+    const provider = (tf.provider?.aws as Record<string, unknown>[])[0];
+    expect(provider.endpoints).toBeUndefined();
+    expect(provider.access_key).toBeUndefined();
+    const s3 = (tf.terraform?.backend as Record<string, Record<string, unknown>>).s3;
+    if (s3) expect(s3.endpoints).toBeUndefined();
+  }
+});
+
+it('keeps the TLS-only state bucket policy on the real target (the emulator cannot evaluate its condition)', () => {
+  expect(Object.keys(real.get('state-backend')?.resource?.aws_s3_bucket_policy ?? {})).toHaveLength(1);
+  expect(local.get('state-backend')?.resource?.aws_s3_bucket_policy).toBeUndefined();
+});

@@ -1,0 +1,74 @@
+import { actionOf, countChanges, PlanJson, ResourceChange, statefulRisks, SUMMARY_MARKER, summarizePlans } from '../../scripts/lib/plan-summary';
+
+/**
+ * The summary's rules on Terraform's JSON plan format (resource_changes[].change.actions).
+ * The same functions run on real plans against the emulator in local-cycle.test.ts.
+ */
+const change = (address: string, actions: string[], extra: Partial<ResourceChange> = {}): ResourceChange => ({
+  address,
+  mode: 'managed',
+  type: address.split('.')[0],
+  change: { actions },
+  ...extra,
+});
+
+describe('actionOf', () => {
+  it.each([
+    [['create'], 'add'],
+    [['update'], 'change'],
+    [['delete'], 'destroy'],
+    [['delete', 'create'], 'replace'],
+    [['create', 'delete'], 'replace'],
+    [['no-op'], undefined],
+    [['read'], undefined],
+  ])('%j is %s', (actions, expected) => {
+    expect(actionOf(change('aws_sqs_queue.q', actions))).toBe(expected);
+  });
+
+  it('ignores data sources', () => {
+    expect(actionOf(change('data.aws_iam_policy_document.d', ['read'], { mode: 'data', type: 'aws_iam_policy_document' }))).toBeUndefined();
+  });
+});
+
+describe('summarizePlans', () => {
+  const plan: PlanJson = {
+    resource_changes: [
+      change('aws_dynamodb_table.Events', ['delete', 'create'], { action_reason: 'replace_because_cannot_update' }),
+      change('aws_sqs_queue.Old', ['delete'], { action_reason: 'delete_because_no_resource_config' }),
+      change('aws_lambda_function.Fn', ['update']),
+      change('aws_iam_role.R', ['delete', 'create']),
+      change('aws_cloudwatch_log_group.L', ['create']),
+      change('aws_kinesis_stream.S', ['no-op']),
+    ],
+  };
+
+  it('counts add, change, destroy and replace per stack', () => {
+    expect(countChanges(plan)).toEqual({ add: 1, change: 1, destroy: 1, replace: 2 });
+  });
+
+  it('flags only replacements and deletions of stateful resources', () => {
+    expect(statefulRisks([{ stack: 'webhook', plan }]).map((r) => `${r.action} ${r.address}`)).toEqual([
+      'replace aws_dynamodb_table.Events',
+      'destroy aws_sqs_queue.Old',
+    ]);
+  });
+
+  it('puts the flags in bold above the per-stack tables, with the reason', () => {
+    const md = summarizePlans([{ stack: 'webhook', plan }, { stack: 'state-backend', skipped: 'its state is a local file' }]);
+    expect(md.startsWith(SUMMARY_MARKER)).toBe(true);
+    const replaced = '- **webhook: `aws_dynamodb_table.Events` would be REPLACED** (a changed argument forces a new resource)';
+    const deleted = '- **webhook: `aws_sqs_queue.Old` would be DELETED** (it was removed from the code)';
+    expect(md).toContain(replaced);
+    expect(md).toContain(deleted);
+    expect(md.indexOf(deleted)).toBeLessThan(md.indexOf('### webhook'));
+    expect(md).toContain('| 1 | 1 | 1 | 2 |');
+    expect(md).toContain('_Not planned: its state is a local file._');
+    expect(md).not.toContain('aws_kinesis_stream.S');
+  });
+
+  it('says so when nothing stateful is at risk', () => {
+    const md = summarizePlans([{ stack: 'quiet', plan: { resource_changes: [change('aws_lambda_function.Fn', ['update'])] } }]);
+    expect(md).toContain('No stateful resource');
+    expect(md).not.toContain('**');
+  });
+});
