@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** A failure the client caused or can act on; its status and message go back as they are. */
 export class HttpError extends Error {
@@ -44,13 +44,13 @@ export function parseJsonBody(body: string | null | undefined, isBase64Encoded =
 }
 
 /** Validates with a zod schema; every issue becomes one readable line in a 400's details. */
-export function validate<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+export function validate<T>(schema: z.ZodMiniType<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new HttpError(400, `Invalid ${what}`, describeIssues(result.error));
 }
 
-export function describeIssues(error: z.ZodError): string[] {
+export function describeIssues(error: z.core.$ZodError): string[] {
   return error.issues.map((issue) => {
     const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
     if (issue.code === 'unrecognized_keys') {

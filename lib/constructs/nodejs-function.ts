@@ -93,8 +93,6 @@ export class NodejsFunction extends Construct {
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
       environment: {
         variables: {
-          // Maps minified stack traces back to the TypeScript sources.
-          NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: props.functionName,
           ...(props.environment ?? {}),
         },
