@@ -182,6 +182,30 @@ describe('hostile input: every string is well-formed Unicode without control cha
     expect(response.body.details).toEqual(['body: unknown field "\ud83d"']);
   });
 
+  it.each([
+    ['a __proto__ field', '{"__proto__":{"admin":true},"name":"Ada","email":"ada@example.com"}'],
+    ['a constructor field', '{"constructor":{"prototype":{}},"name":"Ada","email":"ada@example.com"}'],
+    ['deeply nested arrays', `{"name":"Ada","email":"ada@example.com","address":${'['.repeat(5000)}${']'.repeat(5000)}}`],
+    ['a number too large for a double as the name', '{"name":1e400,"email":"ada@example.com"}'],
+    ['JSON null', 'null'],
+    ['a bare string with an unpaired surrogate', '"\\udc00"'],
+    ['a UTF-8 byte-order mark before the body', '\ufeff{"name":"Ada","email":"ada@example.com"}'],
+  ])('answers %s with 400, never a 5xx', async (_, rawBody) => {
+    const before = await itemCount();
+    const response = await call({ method: 'POST', resource: '/customers', rawBody });
+    expect(response.status).toBe(400);
+    expect(typeof response.body.message).toBe('string');
+    expect(await itemCount()).toBe(before);
+  });
+
+  it('answers a base64 body holding bytes that are not UTF-8 with 400', async () => {
+    const bytes = Buffer.concat([Buffer.from('{"name":"Ada'), Buffer.from([0xed, 0xa0, 0xbd]), Buffer.from('","email":"ada@example.com"}')]);
+    const event = proxyEvent({ method: 'POST', resource: '/customers', rawBody: bytes.toString('base64') });
+    const response = await handler({ ...event, isBase64Encoded: true });
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toMatchObject({ message: 'Request body is not valid UTF-8' });
+  });
+
   it('counts lengths in code points, as the JSON Schema maxLength of API models does: 200 emoji are a valid name', async () => {
     const name = '🎉'.repeat(200);
     expect(name.length).toBe(400);

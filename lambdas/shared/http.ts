@@ -35,11 +35,23 @@ export function parseJsonBody(body: string | null | undefined, isBase64Encoded =
   if (body === null || body === undefined || body.trim() === '') {
     throw new HttpError(400, 'Request body is required and must be a JSON object');
   }
-  const text = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+  const text = isBase64Encoded ? decodeUtf8(Buffer.from(body, 'base64')) : body;
   try {
     return JSON.parse(text) as unknown;
   } catch {
     throw new HttpError(400, 'Request body is not valid JSON');
+  }
+}
+
+// fatal: bytes that are not UTF-8 are refused; Buffer#toString would turn them into U+FFFD and
+// store something the client never sent.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new HttpError(400, 'Request body is not valid UTF-8');
   }
 }
 
