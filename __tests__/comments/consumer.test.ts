@@ -11,6 +11,7 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { captureLogs, LogCapture } from '../support/logs';
 import { Moto, startMoto } from '../support/moto';
 
 /**
@@ -29,18 +30,14 @@ let kinesis: KinesisClient;
 let handler: Handler;
 let streamArn: string;
 let shardId: string;
-const out: string[] = [];
-let spies: jest.SpyInstance[] = [];
+let logs: LogCapture;
 
 beforeAll(async () => {
   moto = await startMoto();
   moto.useForSdk(REGION);
   process.env.POWERTOOLS_SERVICE_NAME = 'sp-test-comments-consumer';
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-  // Powertools writes one JSON line per entry: info to stdout, errors to stderr.
-  spies = [process.stdout, process.stderr].map((stream) =>
-    jest.spyOn(stream, 'write').mockImplementation((chunk: unknown) => (out.push(String(chunk)), true)),
-  );
+  logs = captureLogs();
   // The Kinesis client defaults to HTTP/2 (for SubscribeToShard); moto speaks HTTP/1.1 only.
   kinesis = new KinesisClient({ requestHandler: new NodeHttpHandler() });
   await kinesis.send(new CreateStreamCommand({ StreamName: STREAM, ShardCount: 1 }));
@@ -51,13 +48,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  spies.forEach((spy) => spy.mockRestore());
+  logs?.restore();
   kinesis?.destroy();
   await moto?.stop();
 });
 
 beforeEach(() => {
-  out.length = 0;
+  logs.clear();
 });
 
 interface StoredComment {
@@ -145,11 +142,7 @@ function lambdaContext(): Context {
 }
 
 function logEntries(): Record<string, unknown>[] {
-  return out
-    .join('')
-    .split('\n')
-    .filter((line) => line.trim().startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return logs.entries();
 }
 
 const comments: StoredComment[] = [
@@ -203,9 +196,9 @@ describe('comments consumer', () => {
     const entries = logEntries();
     expect(entries.filter((e) => e.message === 'comment change').map((e) => (e.comment as StoredComment).id)).toEqual([comments[0].id, comments[2].id]);
     const failure = entries.find((e) => e.message === 'undecodable record');
-    expect(failure).toMatchObject({ level: 'ERROR', sequenceNumber: records[1].SequenceNumber, reason: expect.any(String) });
-    // The reason is logged, the record's content is not.
-    expect(JSON.stringify(failure)).not.toContain(comments[1].message.slice(0, 6));
+    expect(failure).toMatchObject({ stream: 'stderr', level: 'ERROR', sequenceNumber: records[1].SequenceNumber, reason: expect.any(String) });
+    // The reason is logged, the record's content is not, on either stream.
+    expect(logs.text()).not.toContain(comments[1].message.slice(0, 6));
   });
 
   it('fails the whole invocation when every record is poison, so Lambda retries and bisects it', async () => {

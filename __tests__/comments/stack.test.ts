@@ -7,6 +7,7 @@ import {
   COMMENT_SERVER_ERROR_TEMPLATE,
   putCommentRequestTemplate,
 } from '../../stacks/comments/templates';
+import { MULTILINE_TEXT_PATTERN, TEXT_PATTERN } from '../../lambdas/shared/text-patterns';
 import { rolePolicyStatements, trustedServices } from '../support/iam';
 import { describeRegistration } from '../support/stack-registration';
 import { dataOf, logicalIdOf, onlyResource, ref, resourcesOf, synthStack, testConfig, TfJson } from '../support/synth';
@@ -45,8 +46,8 @@ describe('comments stack: POST /comment', () => {
       required: ['username', 'message'],
       additionalProperties: false,
       properties: {
-        username: { type: 'string', minLength: 1, maxLength: 64 },
-        message: { type: 'string', minLength: 1, maxLength: 2000 },
+        username: { type: 'string', minLength: 1, maxLength: 64, pattern: TEXT_PATTERN },
+        message: { type: 'string', minLength: 1, maxLength: 2000, pattern: MULTILINE_TEXT_PATTERN },
       },
     });
     const validatorId = logicalIdOf(tf, 'aws_api_gateway_request_validator');
@@ -61,6 +62,9 @@ describe('comments stack: POST /comment', () => {
       { username: 'ada', message: 'hi' },
       { username: 'u'.repeat(64), message: 'm'.repeat(2000) },
       { username: "O'Brien \\ \"q\"", message: 'Grüße 🎉\nline 2' },
+      // Lengths count code points (as in the handlers): 64 and 2000 emoji are at the limits.
+      { username: '🎉'.repeat(64), message: '👍'.repeat(2000) },
+      { username: 'ada', message: 'line 1\r\nline 2\n\tindented' },
     ];
     const refused = [
       { username: 'ada' },
@@ -70,6 +74,17 @@ describe('comments stack: POST /comment', () => {
       { username: 'ada', message: 'm'.repeat(2001) },
       { username: 'ada', message: 'hi', admin: true },
       { username: 42, message: 'hi' },
+      { username: '🎉'.repeat(65), message: 'hi' },
+      { username: 'ada', message: '👍'.repeat(2001) },
+      { username: 'ada\u0000', message: 'hi' },
+      { username: 'ada\u0007', message: 'hi' },
+      { username: '\u001b[31mada', message: 'hi' },
+      { username: 'ada\nbob', message: 'hi' },
+      { username: 'ada', message: 'hi\u0008\u0008' },
+      { username: 'ada', message: 'hi\u0085' },
+      { username: 'ada\ud83d', message: 'hi' },
+      { username: 'ada', message: '\udc00hi' },
+      { username: 'ada', message: 'pair reversed \udc00\ud83d' },
       [{ username: 'ada', message: 'hi' }],
       'ada: hi',
       null,

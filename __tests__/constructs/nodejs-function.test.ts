@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { TerraformStack, Testing } from 'cdktf';
 import { unzipSync } from 'fflate';
-import { bundleLambda, esbuildTarget } from '../../lib/bundling';
+import { bundleLambda, esbuildTarget, PROJECT_ROOT } from '../../lib/bundling';
 import { NodejsFunction, NodejsFunctionProps } from '../../lib/constructs/nodejs-function';
 import { onlyResource, policyStatements, resourcesOf, TfJson } from '../support/synth';
 
@@ -18,20 +18,26 @@ describe('bundling', () => {
     expect(() => esbuildTarget('python3.12' as never)).toThrow(/Unsupported Lambda runtime "python3.12"/);
   });
 
-  it('zips a minified index.js with a source map whose paths are relative to the project', () => {
+  it('zips only a minified index.js that keeps function and class names for stack traces', () => {
     const bundle = bundleLambda('lambdas/customers/handler.ts', 'nodejs22.x');
     const files = unzipSync(fs.readFileSync(bundle.zipPath));
-    expect(Object.keys(files).sort()).toEqual(['index.js', 'index.js.map']);
+    expect(Object.keys(files)).toEqual(['index.js']);
     const code = Buffer.from(files['index.js']).toString('utf8');
-    expect(code).toMatch(/\/\/# sourceMappingURL=index\.js\.map\s*$/);
+    expect(code).not.toMatch(/sourceMappingURL/);
+    // keepNames: a stack trace says "at CustomerRepository.get", not "at t.get".
+    expect(code).toMatch(/"CustomerRepository"/);
     // The SDK is bundled on purpose (pinned version), so the handler needs nothing from the runtime.
     // (signature-v4-crt stays an optional require inside the SDK's own try/catch.)
     expect(code).not.toMatch(/require\("@aws-sdk\/(client-|lib-)/);
-    const map = JSON.parse(Buffer.from(files['index.js.map']).toString('utf8')) as { sources: string[]; sourcesContent?: unknown };
-    expect(map.sources).toContain('../lambdas/customers/handler.ts');
-    expect(map.sources.every((s) => !s.startsWith('/'))).toBe(true);
-    expect(map.sourcesContent).toBeUndefined();
-    expect(bundle.sizeBytes).toBe(fs.statSync(bundle.zipPath).size);
+    expect(code).not.toContain(PROJECT_ROOT);
+    expect(bundle).toMatchObject({ entry: 'lambdas/customers/handler.ts', runtime: 'nodejs22.x', sizeBytes: fs.statSync(bundle.zipPath).size });
+  });
+
+  it('bundles zod/mini only, never the full zod build with its locales', () => {
+    const code = Buffer.from(unzipSync(fs.readFileSync(bundleLambda('lambdas/comments/consumer.ts', 'nodejs22.x').zipPath))['index.js']).toString('utf8');
+    // A word only the locales (here the German one) carry; the full build bundles every locale.
+    expect(code).not.toMatch(/Kreditkartennummer/);
+    expect(code.length).toBeLessThan(100 * 1024);
   });
 
   it('fails with the entry named when the handler file does not exist', () => {
@@ -52,6 +58,8 @@ describe('NodejsFunction', () => {
       architectures: ['arm64'],
       environment: { variables: { FOO: 'bar', POWERTOOLS_SERVICE_NAME: 'sp-test-fn' } },
     });
+    // No --enable-source-maps: there is no map to parse, and parsing one slowed every cold start.
+    expect(onlyResource(tf, 'aws_lambda_function').environment).toEqual({ variables: { FOO: 'bar', POWERTOOLS_SERVICE_NAME: 'sp-test-fn' } });
   });
 
   it('owns its log group, with retention, and creates the function after it', () => {

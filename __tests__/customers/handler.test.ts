@@ -1,7 +1,8 @@
-import { CreateTableCommand, DeleteItemCommand, DeleteTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteItemCommand, DeleteTableCommand, DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { proxyEvent, ProxyRequest } from '../support/api-gateway-event';
+import { captureLogs, LogCapture } from '../support/logs';
 import { Moto, startMoto } from '../support/moto';
 import { newCustomerId } from '../../lambdas/customers/ids';
 
@@ -17,16 +18,15 @@ const TABLE = 'customers-handler-test';
 let moto: Moto;
 let dynamo: DynamoDBClient;
 let handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
-// Everything the handler logs (Powertools writes JSON lines to stdout), kept off the test output.
-const logLines: string[] = [];
-let stdoutSpy: jest.SpyInstance;
+// Everything the handler logs, on both streams, kept off the test output.
+let logs: LogCapture;
 
 beforeAll(async () => {
   moto = await startMoto();
   moto.useForSdk();
   process.env.TABLE_NAME = TABLE;
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-  stdoutSpy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => (logLines.push(String(chunk)), true));
+  logs = captureLogs();
   dynamo = new DynamoDBClient({});
   await createTable();
   // Imported only now: the handler creates its DynamoDB client at module scope, from the environment.
@@ -46,7 +46,7 @@ async function createTable(): Promise<void> {
 }
 
 afterAll(async () => {
-  stdoutSpy?.mockRestore();
+  logs?.restore();
   dynamo?.destroy();
   await moto?.stop();
 });
@@ -63,6 +63,10 @@ async function createJane(): Promise<Record<string, unknown>> {
   const created = await call({ method: 'POST', resource: '/customers', body: jane });
   expect(created.status).toBe(201);
   return created.body;
+}
+
+async function itemCount(): Promise<number> {
+  return (await dynamo.send(new ScanCommand({ TableName: TABLE, Select: 'COUNT' }))).Count ?? 0;
 }
 
 async function storedItem(customerId: string): Promise<Record<string, unknown> | undefined> {
@@ -135,6 +139,114 @@ describe('POST /customers', () => {
     expect(response.status).toBe(400);
     expect(response.body.message).toBe('Invalid customer');
     expect(response.body.details).toContain(detail);
+  });
+});
+
+describe('hostile input: every string is well-formed Unicode without control characters, or a 400 naming the field', () => {
+  const valid = { name: 'Ada', email: 'ada@example.com' };
+  const address = { line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
+  const CONTROL = 'name: must not contain control characters';
+  const LONE = 'must be well-formed Unicode (it holds an unpaired surrogate)';
+  const EMAIL = 'email: must be an e-mail address such as jane@example.com';
+
+  it.each([
+    ['a NUL in the name', { ...valid, name: 'Ada\u0000Lovelace' }, CONTROL],
+    ['a BEL in the name', { ...valid, name: 'Ada\u0007' }, CONTROL],
+    ['an ANSI escape sequence in the name', { ...valid, name: '\u001b[31mAda\u001b[0m' }, CONTROL],
+    ['backspaces in the name', { ...valid, name: 'Adam\b\b' }, CONTROL],
+    ['a C1 control in the name', { ...valid, name: 'Ada\u0085' }, CONTROL],
+    ['a line break in the name', { ...valid, name: 'Ada\nLovelace' }, CONTROL],
+    ['a line break in an address line', { ...valid, address: { ...address, line1: '1 Main St\nFloor 2' } }, 'address.line1: must not contain control characters'],
+    ['a NUL in the e-mail', { ...valid, email: 'ada\u0000@example.com' }, EMAIL],
+    ['an ESC in the e-mail domain', { ...valid, email: 'ada@exa\u001bmple.com' }, EMAIL],
+    ['markup as the e-mail local part', { ...valid, email: '<script>alert(1)</script>@example.com' }, EMAIL],
+    ['a display name with the address', { ...valid, email: 'Ada <ada@example.com>' }, EMAIL],
+    ['an e-mail longer than 254 characters', { ...valid, email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(62)}` }, 'email: must be at most 254 characters'],
+    ['an unpaired high surrogate in the name', { ...valid, name: 'Ada \ud83d' }, `name: ${LONE}`],
+    ['an unpaired low surrogate in the name', { ...valid, name: '\udc00Ada' }, `name: ${LONE}`],
+    ['an unpaired surrogate in the e-mail', { ...valid, email: 'ada\ud83d@example.com' }, EMAIL],
+    ['an unpaired surrogate in an address line', { ...valid, address: { ...address, city: 'Berlin\udc00' } }, `address.city: ${LONE}`],
+    ['an unpaired surrogate in the phone', { ...valid, phone: '+49301234\ud83d' }, 'phone: must be in E.164 form such as +4930123456'],
+    ['201 astral characters as the name', { ...valid, name: '🎉'.repeat(201) }, 'name: must be at most 200 characters'],
+  ])('POST refuses %s with 400 and stores nothing', async (_, body, detail) => {
+    const before = await itemCount();
+    const response = await call({ method: 'POST', resource: '/customers', body });
+    expect(response.status).toBe(400);
+    expect(response.body.details).toContain(detail);
+    expect(await itemCount()).toBe(before);
+  });
+
+  it('refuses an unpaired surrogate as a field name with 400, not a failed write', async () => {
+    const response = await call({ method: 'POST', resource: '/customers', rawBody: '{"name":"Ada","email":"ada@example.com","\\ud83d":1}' });
+    expect(response.status).toBe(400);
+    expect(response.body.details).toEqual(['body: unknown field "\ud83d"']);
+  });
+
+  it.each([
+    ['a __proto__ field', '{"__proto__":{"admin":true},"name":"Ada","email":"ada@example.com"}'],
+    ['a constructor field', '{"constructor":{"prototype":{}},"name":"Ada","email":"ada@example.com"}'],
+    ['deeply nested arrays', `{"name":"Ada","email":"ada@example.com","address":${'['.repeat(5000)}${']'.repeat(5000)}}`],
+    ['a number too large for a double as the name', '{"name":1e400,"email":"ada@example.com"}'],
+    ['JSON null', 'null'],
+    ['a bare string with an unpaired surrogate', '"\\udc00"'],
+    ['a UTF-8 byte-order mark before the body', '\ufeff{"name":"Ada","email":"ada@example.com"}'],
+  ])('answers %s with 400, never a 5xx', async (_, rawBody) => {
+    const before = await itemCount();
+    const response = await call({ method: 'POST', resource: '/customers', rawBody });
+    expect(response.status).toBe(400);
+    expect(typeof response.body.message).toBe('string');
+    expect(await itemCount()).toBe(before);
+  });
+
+  it('answers a base64 body holding bytes that are not UTF-8 with 400', async () => {
+    const bytes = Buffer.concat([Buffer.from('{"name":"Ada'), Buffer.from([0xed, 0xa0, 0xbd]), Buffer.from('","email":"ada@example.com"}')]);
+    const event = proxyEvent({ method: 'POST', resource: '/customers', rawBody: bytes.toString('base64') });
+    const response = await handler({ ...event, isBase64Encoded: true });
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toMatchObject({ message: 'Request body is not valid UTF-8' });
+  });
+
+  it('counts lengths in code points, as the JSON Schema maxLength of API models does: 200 emoji are a valid name', async () => {
+    const name = '🎉'.repeat(200);
+    expect(name.length).toBe(400);
+    const response = await call({ method: 'POST', resource: '/customers', body: { ...valid, name } });
+    expect(response.status).toBe(201);
+    expect(await storedItem(response.body.customerId as string)).toMatchObject({ name });
+  });
+
+  it('accepts any address of the WHATWG "valid e-mail address" syntax up to 254 characters', async () => {
+    const longest = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
+    expect(longest).toHaveLength(254);
+    for (const email of [longest, "o'brien+tag@example.co.uk", 'x@localhost', 'first.last@sub-domain.example']) {
+      const response = await call({ method: 'POST', resource: '/customers', body: { ...valid, email } });
+      expect({ email, status: response.status }).toEqual({ email, status: 201 });
+    }
+  });
+
+  it.each(['PUT', 'PATCH'])('%s …/email refuses control characters, markup and unpaired surrogates with 400 and changes nothing', async (method) => {
+    const created = await createJane();
+    const id = created.customerId as string;
+    for (const email of ['jane\u0000@example.com', '<b>jane</b>@example.com', 'jane@example.com\u0007', 'jane\udc00@example.com']) {
+      const response = await call({ method, resource: '/customers/{customerId}/email', pathParameters: { customerId: id }, body: { email } });
+      expect({ email, status: response.status, details: response.body.details }).toEqual({ email, status: 400, details: [EMAIL] });
+    }
+    expect(await storedItem(id)).toEqual(created);
+  });
+
+  it('PUT refuses an unpaired surrogate in any field with 400 and changes nothing', async () => {
+    const created = await createJane();
+    const id = created.customerId as string;
+    const response = await call({ method: 'PUT', resource: '/customers/{customerId}', pathParameters: { customerId: id }, body: { ...jane, address: { ...jane.address, line2: '\ud83d' } } });
+    expect(response.status).toBe(400);
+    expect(response.body.details).toEqual([`address.line2: ${LONE}`]);
+    expect(await storedItem(id)).toEqual(created);
+  });
+
+  it('answers 400 for a path id holding control characters or an unpaired surrogate', async () => {
+    for (const customerId of [`${crypto.randomUUID()}\u0000`, `\ud83d${crypto.randomUUID().slice(1)}`]) {
+      const response = await call({ method: 'GET', resource: '/customers/{customerId}', pathParameters: { customerId } });
+      expect(response.status).toBe(400);
+    }
   });
 });
 
@@ -248,12 +360,24 @@ describe('routing', () => {
 });
 
 describe('logging', () => {
-  it('writes structured request logs but never customer data or the API key', async () => {
-    logLines.length = 0;
+  it('writes structured request logs but never customer data or the API key, on either stream', async () => {
+    logs.clear();
+    const existing = await createJane();
+    // A collision makes the handler warn, and Powertools writes WARN to stderr: watched too.
+    generatedId.mockReturnValueOnce(existing.customerId as string);
     await call({ method: 'POST', resource: '/customers', body: { name: 'Secret Person', email: 'secret@example.com' }, headers: { 'x-api-key': 'key-value-123' } });
-    const text = logLines.join('\n');
-    // The capture did see the handler's structured logs, so the next assertion is about real output.
-    expect(logLines.map((line) => JSON.parse(line) as { message: string }).map((l) => l.message)).toEqual(['request', 'response']);
-    expect(text).not.toMatch(/Secret Person|secret@example.com|key-value-123/);
+    await call({ method: 'POST', resource: '/customers', body: { name: 'Secret\u0007Person', email: 'secret@example.com' }, headers: { 'x-api-key': 'key-value-123' } });
+    // The capture did see the handler's structured logs on both streams, so the last assertion is about real output.
+    const entries = logs.entries().filter((e) => e.requestId !== undefined);
+    expect(entries.map((e) => `${e.stream} ${String(e.level)} ${String(e.message)}`)).toEqual([
+      'stdout INFO request',
+      'stdout INFO response',
+      'stdout INFO request',
+      'stderr WARN generated customerId already taken; retrying with a new one',
+      'stdout INFO response',
+      'stdout INFO request',
+      'stdout INFO rejected',
+    ]);
+    expect(logs.text()).not.toMatch(/Secret|secret@example.com|key-value-123|Jane Doe|jane@example.com/i);
   });
 });

@@ -58,7 +58,7 @@ describe('customers stack: function', () => {
       handler: 'index.handler',
       tracing_config: { mode: 'Active' },
       logging_config: { log_format: 'JSON', log_group: ref('aws_cloudwatch_log_group', logicalIdOf(tf, 'aws_cloudwatch_log_group', (g) => String(g.name).startsWith('/aws/lambda/')), 'name') },
-      environment: { variables: { TABLE_NAME: ref('aws_dynamodb_table', tableId, 'name'), NODE_OPTIONS: '--enable-source-maps' } },
+      environment: { variables: { TABLE_NAME: ref('aws_dynamodb_table', tableId, 'name') } },
     });
     expect(String(fn.filename)).toMatch(/^assets\/Handler_Code_[A-F0-9]+\/[0-9a-f]{64}\/lambda\.zip$/);
     expect(String(fn.source_code_hash)).toMatch(/^[A-Za-z0-9+/]{43}=$/);

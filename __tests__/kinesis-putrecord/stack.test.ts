@@ -1,6 +1,7 @@
 import Ajv from 'ajv-draft-04';
 import { KINESIS_PUTRECORD_STACK, KinesisPutRecordStack } from '../../stacks/kinesis-putrecord/stack';
 import { kinesisClientErrorTemplate, kinesisRequestTemplate, kinesisSuccessTemplate, KINESIS_SERVER_ERROR_TEMPLATE, PUT_RECORD_SCHEMA } from '../../lib/constructs/kinesis-rest-proxy/templates';
+import { TEXT_PATTERN } from '../../lambdas/shared/text-patterns';
 import { roleStatements } from '../support/iam';
 import { requestTemplateOf, responseTemplateOf, routesOf } from '../support/routes';
 import { describeRegistration } from '../support/stack-registration';
@@ -88,7 +89,7 @@ describe('kinesis putrecord stack: route', () => {
       title: 'KinesisRecord',
       ...PUT_RECORD_SCHEMA,
     });
-    expect(PUT_RECORD_SCHEMA.properties.PartitionKey).toEqual({ type: 'string', minLength: 1, maxLength: 256 });
+    expect(PUT_RECORD_SCHEMA.properties.PartitionKey).toEqual({ type: 'string', minLength: 1, maxLength: 256, pattern: TEXT_PATTERN });
     expect(route.config.request_models).toEqual({ 'application/json': ref('aws_api_gateway_model', Object.keys(resourcesOf(tf, 'aws_api_gateway_model'))[0], 'name') });
     expect(route.config.request_parameters).toEqual({ 'method.request.path.stream-name': true });
     expect(onlyResource(tf, 'aws_api_gateway_request_validator')).toMatchObject({ validate_request_body: true, validate_request_parameters: true });
@@ -110,6 +111,8 @@ describe('kinesis putrecord stack: the deployed record model (draft-04, as API G
     [{ Data: 'text', PartitionKey: 'p'.repeat(256) }],
     [{ Data: null, PartitionKey: 'ключ' }],
     [{ Data: [1, 'two'], PartitionKey: '0' }],
+    // maxLength counts code points: 256 emoji are a 256-character key.
+    [{ Data: 1, PartitionKey: '🔑'.repeat(256) }],
   ] as [unknown][])('accepts %j', (body) => {
     expect(valid(body)).toBe(true);
   });
@@ -122,6 +125,12 @@ describe('kinesis putrecord stack: the deployed record model (draft-04, as API G
     [{ Data: 1, PartitionKey: 42 }, 'PartitionKey not a string'],
     [{ Data: 1, PartitionKey: 'k', StreamName: 'other' }, 'an extra field (e.g. a stream name)'],
     [[], 'not an object'],
+    [{ Data: 1, PartitionKey: '🔑'.repeat(257) }, '257 astral characters'],
+    [{ Data: 1, PartitionKey: 'k\u0000' }, 'a NUL in PartitionKey'],
+    [{ Data: 1, PartitionKey: 'line\nbreak' }, 'a line break in PartitionKey'],
+    [{ Data: 1, PartitionKey: '\u001b[0m' }, 'an ESC in PartitionKey'],
+    [{ Data: 1, PartitionKey: 'k\ud83d' }, 'an unpaired high surrogate in PartitionKey'],
+    [{ Data: 1, PartitionKey: '\udc00k' }, 'an unpaired low surrogate in PartitionKey'],
   ] as [unknown, string][])('refuses %j (%s), which API Gateway answers with 400', (body) => {
     expect(valid(body)).toBe(false);
   });

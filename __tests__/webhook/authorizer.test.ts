@@ -1,6 +1,7 @@
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerResult } from 'aws-lambda';
 import { startCountingProxy, CountingProxy } from '../support/counting-proxy';
+import { captureLogs, LogCapture } from '../support/logs';
 import { Moto, startMoto } from '../support/moto';
 
 /**
@@ -19,7 +20,7 @@ let proxy: CountingProxy;
 let secrets: SecretsManagerClient;
 let secretArn: string;
 let handler: Handler;
-let output = '';
+let logs: LogCapture;
 
 function basic(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -70,17 +71,12 @@ beforeAll(async () => {
   process.env.SECRET_MAX_AGE_SECONDS = '300';
   process.env.POWERTOOLS_SERVICE_NAME = 'authorizer-test';
   // Everything the handler logs is kept, to prove no credential ever reaches a log line.
-  for (const stream of [process.stdout, process.stderr]) {
-    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      output += chunk.toString();
-      return true;
-    });
-  }
+  logs = captureLogs();
   ({ handler } = (await import('../../lambdas/webhook/authorizer')) as { handler: Handler });
 });
 
 afterAll(async () => {
-  jest.restoreAllMocks();
+  logs?.restore();
   await proxy?.close();
   await moto?.stop();
 });
@@ -122,6 +118,10 @@ describe('webhook authorizer', () => {
     ['a Bearer token', `Bearer ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`],
     ['Digest auth', 'Digest username="webhook-client", realm="api", nonce="abc", response="def"'],
     ['credentials not base64-encoded', `Basic ${USERNAME}:${PASSWORD}`],
+    ['control characters in the header', `Basic\u0000${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`],
+    ['an unpaired surrogate in the header', `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}\ud83d`],
+    ['a NUL inside the decoded username', basic(`${USERNAME}\u0000`, PASSWORD)],
+    ['an unpaired surrogate inside the decoded password', basic(USERNAME, `${PASSWORD}\ud83d`)],
   ])('denies %s without throwing', async (_case, header) => {
     await expect(handler(request(header))).resolves.toEqual({ isAuthorized: false });
   });
@@ -145,10 +145,11 @@ describe('webhook authorizer', () => {
   });
 
   it('never logs a password, a header or the decoded credentials', () => {
-    expect(output).toContain('denied');
-    expect(output).toContain('allowed');
+    const messages = logs.entries().map((e) => e.message);
+    expect(messages).toContain('denied');
+    expect(messages).toContain('allowed');
     for (const sensitive of [PASSWORD, 'rotated-password-value', Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64'), 'someone-else']) {
-      expect(output).not.toContain(sensitive);
+      expect(logs.text()).not.toContain(sensitive);
     }
   });
 });
@@ -161,8 +162,10 @@ describe('webhook authorizer with an unreadable secret', () => {
         resolve((require('../../lambdas/webhook/authorizer') as { handler: Handler }).handler);
       });
     });
+    logs.clear();
     await expect(isolated(request(basic(USERNAME, PASSWORD)))).rejects.toThrow();
     // A malformed header is still a plain denial: the secret is not even read.
     await expect(isolated(request('Bearer x'))).resolves.toEqual({ isAuthorized: false });
+    expect(logs.text()).not.toContain(PASSWORD);
   });
 });

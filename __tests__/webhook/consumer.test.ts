@@ -10,6 +10,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { captureLogs, LogCapture } from '../support/logs';
 import { Moto, startMoto } from '../support/moto';
 
 /**
@@ -28,7 +29,7 @@ let moto: Moto;
 let sqs: SQSClient;
 let dynamodb: DynamoDBClient;
 let handler: Handler;
-let logged = '';
+let logs: LogCapture;
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -37,17 +38,12 @@ beforeAll(async () => {
   dynamodb = new DynamoDBClient({});
   process.env.TABLE_NAME = TABLE;
   process.env.POWERTOOLS_SERVICE_NAME = 'consumer-test';
-  for (const stream of [process.stdout, process.stderr]) {
-    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      logged += chunk.toString();
-      return true;
-    });
-  }
+  logs = captureLogs();
   ({ handler } = (await import('../../lambdas/webhook/consumer')) as { handler: Handler });
 });
 
 afterAll(async () => {
-  jest.restoreAllMocks();
+  logs?.restore();
   await moto?.stop();
 });
 
@@ -175,9 +171,40 @@ describe('webhook consumer: one batch', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: id }]);
   });
 
-  it('never logs message bodies', () => {
-    expect(logged).toContain('rejected message');
-    for (const body of ['Test Message', 'hello again', 'second delivery']) expect(logged).not.toContain(body);
+  it('stores a multi-line message exactly as sent, tabs and astral characters included', async () => {
+    const { url, arn } = await createQueues();
+    const message = 'line one\r\nline two\n\tindented 🎉';
+    await send(url, submission('evt-multi', message));
+    const response = await handler(toEvent(await receive(url), arn), context);
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await storedEvents()).get('evt-multi')?.message).toBe(message);
+  });
+
+  it.each([
+    ['a control character in the eventId', { eventId: 'evt\u0000-1', message: 'hello' }, 'eventId: must not contain control characters'],
+    ['a line break in the eventId', { eventId: 'evt-1\nevt-2', message: 'hello' }, 'eventId: must not contain control characters'],
+    ['an ESC sequence in the message', { eventId: 'evt-1', message: '\u001b[2Jcleared' }, 'message: must not contain control characters other than line breaks and tabs'],
+    ['an unpaired surrogate in the eventId', { eventId: 'evt-\ud83d', message: 'hello' }, 'eventId: must be well-formed Unicode (it holds an unpaired surrogate)'],
+    ['an unpaired surrogate in the message', { eventId: 'evt-1', message: 'hi \udc00' }, 'message: must be well-formed Unicode (it holds an unpaired surrogate)'],
+  ])('rejects %s as poison (never retried into a failed write) and stores nothing', async (_, body, reason) => {
+    const { url, arn } = await createQueues();
+    const id = await send(url, JSON.stringify(body));
+    logs.clear();
+    const response = await handler(toEvent(await receive(url), arn), context);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: id }]);
+    expect(await storedEvents()).toEqual(new Map());
+    const rejected = logs.entries().find((e) => e.message === 'rejected message');
+    expect(rejected).toMatchObject({ stream: 'stderr', level: 'WARN', reason: expect.stringContaining(reason) });
+  });
+
+  it('never logs message bodies, on either stream', async () => {
+    const { url, arn } = await createQueues();
+    logs.clear();
+    for (const body of ['Test Message', submission('evt-7', 'hello again'), JSON.stringify({ eventId: 'evt-8', message: 'second\u0000delivery' })]) await send(url, body);
+    await handler(toEvent(await receive(url), arn), context);
+    const levels = logs.entries().map((e) => `${e.stream} ${String(e.level)} ${String(e.message)}`);
+    expect(levels).toEqual(expect.arrayContaining(['stderr WARN rejected message', 'stdout INFO stored']));
+    for (const body of ['Test Message', 'hello again', 'second']) expect(logs.text()).not.toContain(body);
   });
 });
 

@@ -1,14 +1,17 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { describeIssues } from '../shared/http';
 
 /** An item image in DynamoDB JSON (`{"id": {"S": "..."}}`); the values are checked by unmarshalling. */
 const image = z.record(z.string(), z.record(z.string(), z.unknown()));
 
 /**
- * The change record Kinesis Data Streams for DynamoDB writes for every item-level change
- * (the same content as a DynamoDB Streams record, serialised as JSON).
+ * The change record Kinesis Data Streams for DynamoDB writes for every item-level change (the same
+ * content as a DynamoDB Streams record, serialised as JSON). Powertools' parser ships this schema
+ * (`DynamoDBStreamToKinesisRecord`), but it is written against the full `zod` build, which would
+ * put about 430 KB of zod into this function; see `npm run bench:lambdas` and the README.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/kds.html
  */
 const changeRecord = z
   .object({
@@ -16,31 +19,35 @@ const changeRecord = z
     eventID: z.string(),
     eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']),
     // Present (type Service, principal dynamodb.amazonaws.com) only for TTL deletions.
-    userIdentity: z.object({ type: z.string(), principalId: z.string() }).nullish(),
+    userIdentity: z.nullish(z.object({ type: z.string(), principalId: z.string() })),
     recordFormat: z.literal('application/json'),
     tableName: z.string(),
     dynamodb: z.object({
       ApproximateCreationDateTime: z.number(),
       Keys: image,
-      NewImage: image.optional(),
-      OldImage: image.optional(),
+      NewImage: z.optional(image),
+      OldImage: z.optional(image),
       SizeBytes: z.number(),
     }),
     eventSource: z.literal('aws:dynamodb'),
   })
-  .refine((r) => r.eventName === 'REMOVE' || r.dynamodb.NewImage !== undefined, {
-    message: 'INSERT and MODIFY records must carry the NewImage (the table streams new images)',
-    path: ['dynamodb', 'NewImage'],
-  });
+  .check(
+    z.refine((r) => r.eventName === 'REMOVE' || r.dynamodb.NewImage !== undefined, {
+      message: 'INSERT and MODIFY records must carry the NewImage (the table streams new images)',
+      path: ['dynamodb', 'NewImage'],
+    }),
+  );
 
 /** A stored comment, as the `POST /comment` mapping template writes it. */
 export const comment = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   username: z.string(),
   message: z.string(),
-  createdAt: z.number().int(),
+  createdAt: z.int(),
 });
 export type Comment = z.infer<typeof comment>;
+
+const removedKeys = z.object({ id: z.string().check(z.minLength(1)) });
 
 export type CommentChange =
   | { readonly eventName: 'INSERT' | 'MODIFY'; readonly eventID: string; readonly changedAt: number; readonly comment: Comment }
@@ -69,8 +76,7 @@ export function decodeCommentChange(base64Data: string): CommentChange {
   const { eventName, eventID, dynamodb } = record.data;
   const changedAt = dynamodb.ApproximateCreationDateTime;
   if (eventName === 'REMOVE') {
-    const keys = unmarshallImage(dynamodb.Keys, 'Keys');
-    const id = z.object({ id: z.string().min(1) }).safeParse(keys);
+    const id = removedKeys.safeParse(unmarshallImage(dynamodb.Keys, 'Keys'));
     if (!id.success) throw new InvalidChangeRecord('Keys hold no comment id', describeIssues(id.error));
     return { eventName, eventID, changedAt, id: id.data.id };
   }

@@ -2,13 +2,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { errorResponse, HttpError, json, parseJsonBody, validate } from '../shared/http';
-import { requireEnv } from '../shared/env';
+import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { Customer, customerIdPattern, customerInput, emailInput } from './customer';
 import { newCustomerId } from './ids';
 import { CustomerRepository } from './repository';
 
 const logger = new Logger();
-const repository = new CustomerRepository(requireEnv('TABLE_NAME'), new DynamoDBClient({}));
+const repository = new CustomerRepository(getStringFromEnv({ key: 'TABLE_NAME' }), new DynamoDBClient({}));
 
 // A freshly generated UUID colliding is astronomically unlikely; retrying a few times turns even
 // that into a success instead of an error, and the conditional write guarantees no overwrite.

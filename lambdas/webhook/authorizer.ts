@@ -5,15 +5,15 @@ import type {
   APIGatewaySimpleAuthorizerResult,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import { requireEnv } from '../shared/env';
+import { getNumberFromEnv, getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { credentialsMatch, parseBasicAuthorization, storedCredentials } from './credentials';
 
 const logger = new Logger();
 const secrets = new SecretsProvider();
-const secretId = requireEnv('SECRET_ID');
+const secretId = getStringFromEnv({ key: 'SECRET_ID' });
 // Seconds a warm function keeps the secret: one Secrets Manager call per container and period, not
 // one per request. After a rotation the new password is accepted within this many seconds.
-const maxAge = readMaxAge(process.env.SECRET_MAX_AGE_SECONDS);
+const maxAge = positiveWholeSeconds(getNumberFromEnv({ key: 'SECRET_MAX_AGE_SECONDS', defaultValue: 300 }));
 
 type Result = APIGatewaySimpleAuthorizerResult | APIGatewaySimpleAuthorizerWithContextResult<{ username: string }>;
 
@@ -47,11 +47,9 @@ function headerValue(headers: Record<string, string | undefined> | undefined, na
   return key === undefined ? undefined : headers[key];
 }
 
-function readMaxAge(value: string | undefined): number {
-  if (value === undefined || value === '') return 300;
-  const seconds = Number(value);
+function positiveWholeSeconds(seconds: number): number {
   if (!Number.isInteger(seconds) || seconds < 1) {
-    throw new Error(`SECRET_MAX_AGE_SECONDS must be a positive whole number of seconds, got "${value}".`);
+    throw new Error(`SECRET_MAX_AGE_SECONDS must be a positive whole number of seconds, got ${seconds}.`);
   }
   return seconds;
 }

@@ -2,13 +2,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { requireEnv } from '../shared/env';
+import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { EventStore } from './event-store';
 import { parseSubmission, PoisonMessageError } from './submission';
 
 const logger = new Logger();
 const processor = new BatchProcessor(EventType.SQS);
-const store = new EventStore(requireEnv('TABLE_NAME'), new DynamoDBClient({}));
+const store = new EventStore(getStringFromEnv({ key: 'TABLE_NAME' }), new DynamoDBClient({}));
 
 /**
  * Stores each queued submission once. A message that fails (not a submission, or DynamoDB

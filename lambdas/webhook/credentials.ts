@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from 'crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** The value the secret holds: one Basic-auth login. */
 export const storedCredentials = z.object({
-  username: z.string().min(1).regex(/^[^:]+$/, 'must not contain ":" (Basic auth splits on the first colon)'),
-  password: z.string().min(1),
+  username: z.string().check(z.minLength(1), z.regex(/^[^:]+$/, 'must not contain ":" (Basic auth splits on the first colon)')),
+  password: z.string().check(z.minLength(1)),
 });
 
 export type Credentials = z.infer<typeof storedCredentials>;

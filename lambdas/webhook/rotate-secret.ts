@@ -8,7 +8,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { requireEnv } from '../shared/env';
+import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { Credentials, parseStoredCredentials } from './credentials';
 
 /** What Secrets Manager sends for each of the four steps of one rotation. */
@@ -27,7 +27,7 @@ const PASSWORD_BYTES = 32;
 const logger = new Logger();
 const client = new SecretsManagerClient({});
 // The first rotation has no current value to take the username from.
-const initialUsername = requireEnv('BASIC_AUTH_USERNAME');
+const initialUsername = getStringFromEnv({ key: 'BASIC_AUTH_USERNAME' });
 
 /**
  * Rotation function of the webhook's Basic-auth secret. Each step is idempotent, because Secrets

@@ -1,10 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { describeIssues } from '../shared/http';
+import { text } from '../shared/text';
 
 /** The body a client POSTs to /submit, as it arrives in the queue. */
 export const submission = z.object({
   // The idempotency key: a redelivered or re-sent submission with the same id is stored once.
-  eventId: z.string().trim().min(1).max(256),
-  message: z.string().min(1),
+  eventId: text({ max: 256 }),
+  // Free text, documented as multi-line, kept exactly as sent; the queue's message size bounds it.
+  message: text({ multiline: true, trim: false }),
 });
 
 export type Submission = z.infer<typeof submission>;
@@ -27,8 +30,7 @@ export function parseSubmission(body: string): Submission {
   }
   const result = submission.safeParse(json);
   if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
-    throw new PoisonMessageError(`body is not a submission (${issues.join('; ')})`);
+    throw new PoisonMessageError(`body is not a submission (${describeIssues(result.error).join('; ')})`);
   }
   return result.data;
 }

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { bundleLambda, LambdaBundle, NodeRuntime } from '../bundling';
+import { bundleLambda, DEFAULT_RUNTIME, LambdaBundle, NodeRuntime } from '../bundling';
 import { throwIfProblems } from './errors';
 import { IGrantable, IPrincipalPolicy } from './grants';
 import { ServiceRole } from './service-role';
@@ -50,7 +50,7 @@ export class NodejsFunction extends Construct implements IGrantable {
   constructor(scope: Construct, id: string, props: NodejsFunctionProps) {
     super(scope, id);
     throwIfProblems(this, problemsOf(props));
-    const runtime = props.runtime ?? 'nodejs22.x';
+    const runtime = props.runtime ?? DEFAULT_RUNTIME;
     this.timeoutSeconds = props.timeout ?? DEFAULT_TIMEOUT_SECONDS;
 
     this.bundle = bundleLambda(props.entry, runtime);
@@ -102,8 +102,6 @@ export class NodejsFunction extends Construct implements IGrantable {
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
       environment: {
         variables: {
-          // Maps minified stack traces back to the TypeScript sources.
-          NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: props.functionName,
           ...(props.environment ?? {}),
         },

@@ -3,18 +3,31 @@
  * stack and the tests import them from here, so what the tests render is what API Gateway runs.
  */
 
-/** Limits of a comment, enforced by API Gateway's request validator before DynamoDB is called. */
+import { MULTILINE_TEXT_PATTERN, TEXT_PATTERN } from '../../lambdas/shared/text-patterns';
+
+/**
+ * Limits of a comment, enforced by API Gateway's request validator before DynamoDB is called.
+ * Lengths count code points, as JSON Schema's maxLength does (and as the handlers count them,
+ * see lambdas/shared/text.ts): 64 emoji are a 64-character username.
+ */
 export const COMMENT_LIMITS = { usernameMaxLength: 64, messageMaxLength: 2000 } as const;
 
-/** JSON schema (draft 4, the dialect API Gateway models use) of the `POST /comment` body. */
+/**
+ * JSON schema (draft 4, the dialect API Gateway models use) of the `POST /comment` body. A body
+ * that fails it is answered 400 before the integration runs:
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-request-validation.html
+ * The patterns refuse control characters (the message, documented as multi-line, keeps line breaks
+ * and tabs) and unpaired surrogates, which DynamoDB cannot store: without them such a body would
+ * reach PutItem and come back as an error the client cannot act on.
+ */
 export const COMMENT_MODEL_SCHEMA = {
   type: 'object',
   required: ['username', 'message'],
   // Unknown fields are refused rather than silently dropped, so a client typo is a 400, not data loss.
   additionalProperties: false,
   properties: {
-    username: { type: 'string', minLength: 1, maxLength: COMMENT_LIMITS.usernameMaxLength },
-    message: { type: 'string', minLength: 1, maxLength: COMMENT_LIMITS.messageMaxLength },
+    username: { type: 'string', minLength: 1, maxLength: COMMENT_LIMITS.usernameMaxLength, pattern: TEXT_PATTERN },
+    message: { type: 'string', minLength: 1, maxLength: COMMENT_LIMITS.messageMaxLength, pattern: MULTILINE_TEXT_PATTERN },
   },
 } as const;
 

@@ -7,6 +7,8 @@
  * it to the physical name at synth time, so no caller can name a stream the API does not serve.
  */
 
+import { TEXT_PATTERN } from '../../../lambdas/shared/text-patterns';
+
 export type KinesisAction = 'ListStreams' | 'PutRecord' | 'GetShardIterator' | 'GetRecords';
 
 /** A stream an API serves: the name clients use in URLs and the name Kinesis knows. */
@@ -35,8 +37,11 @@ export const PUT_RECORD_SCHEMA = {
   properties: {
     // Any JSON value: it is stored as its JSON text.
     Data: {},
-    // Kinesis limits partition keys to 256 characters.
-    PartitionKey: { type: 'string', minLength: 1, maxLength: 256 },
+    // Kinesis limits partition keys to 256 Unicode characters; maxLength counts code points. The
+    // pattern refuses control characters and unpaired surrogates, which have no UTF-8 form and so
+    // no defined partition key hash.
+    // https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecord.html
+    PartitionKey: { type: 'string', minLength: 1, maxLength: 256, pattern: TEXT_PATTERN },
   },
 } as const;
 
