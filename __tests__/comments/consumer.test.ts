@@ -11,8 +11,8 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { captureLogs, LogCapture } from '../support/logs';
-import { Moto, startMoto } from '../support/moto';
+import { useLogCapture } from '../support/logs';
+import { useEmulator } from '../support/moto';
 
 /**
  * The consumer, fed with records that really went through the emulator's Kinesis API: each record's
@@ -25,19 +25,16 @@ const TABLE = 'sp-test-comments-comments';
 
 type Handler = (event: KinesisStreamEvent, context: Context) => Promise<KinesisStreamBatchResponse>;
 
-let moto: Moto;
 let kinesis: KinesisClient;
 let handler: Handler;
 let streamArn: string;
 let shardId: string;
-let logs: LogCapture;
 
+const logs = useLogCapture();
+useEmulator(REGION);
 beforeAll(async () => {
-  moto = await startMoto();
-  moto.useForSdk(REGION);
   process.env.POWERTOOLS_SERVICE_NAME = 'sp-test-comments-consumer';
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-  logs = captureLogs();
   // The Kinesis client defaults to HTTP/2 (for SubscribeToShard); moto speaks HTTP/1.1 only.
   kinesis = new KinesisClient({ requestHandler: new NodeHttpHandler() });
   await kinesis.send(new CreateStreamCommand({ StreamName: STREAM, ShardCount: 1 }));
@@ -48,9 +45,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  logs?.restore();
   kinesis?.destroy();
-  await moto?.stop();
 });
 
 beforeEach(() => {

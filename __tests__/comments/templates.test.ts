@@ -11,7 +11,7 @@ import {
   putCommentRequestTemplate,
   SELECTION_PATTERNS,
 } from '../../stacks/comments/templates';
-import { Moto, startMoto } from '../support/moto';
+import { Moto, useEmulator } from '../support/moto';
 import { createTable } from '../support/tables';
 import { renderMappingTemplate, renderRequestTemplate, VtlInputError } from '../support/vtl';
 
@@ -27,16 +27,15 @@ const EPOCH_MS = 1768469400123;
 let moto: Moto;
 let dynamodb: DynamoDBClient;
 
+const emulator = useEmulator();
 beforeAll(async () => {
-  moto = await startMoto();
-  moto.useForSdk();
+  moto = emulator();
   dynamodb = new DynamoDBClient({});
   await createTable(dynamodb, TABLE, 'id');
 });
 
 afterAll(async () => {
   dynamodb?.destroy();
-  await moto?.stop();
 });
 
 function render(body: string, requestId: string): string {

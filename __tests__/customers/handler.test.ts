@@ -1,9 +1,10 @@
-import { CreateTableCommand, DeleteItemCommand, DeleteTableCommand, DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DeleteTableCommand, DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { proxyEvent, ProxyRequest } from '../support/api-gateway-event';
-import { captureLogs, LogCapture } from '../support/logs';
-import { Moto, startMoto } from '../support/moto';
+import { useLogCapture } from '../support/logs';
+import { useEmulator } from '../support/moto';
+import { createTable } from '../support/tables';
 import { newCustomerId } from '../../lambdas/customers/ids';
 
 // The id generator is the one piece replaced, so a test can force a collision with a stored
@@ -15,40 +16,26 @@ jest.mock('../../lambdas/customers/ids', () => {
 const generatedId = jest.mocked(newCustomerId);
 
 const TABLE = 'customers-handler-test';
-let moto: Moto;
 let dynamo: DynamoDBClient;
 let handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 // Everything the handler logs, on both streams, kept off the test output.
-let logs: LogCapture;
 
+const logs = useLogCapture();
+useEmulator();
 beforeAll(async () => {
-  moto = await startMoto();
-  moto.useForSdk();
   process.env.TABLE_NAME = TABLE;
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-  logs = captureLogs();
   dynamo = new DynamoDBClient({});
-  await createTable();
+  await createCustomersTable();
   // Imported only now: the handler creates its DynamoDB client at module scope, from the environment.
   ({ handler } = await import('../../lambdas/customers/handler'));
 });
 
 /** The table as the stack defines it: keyed by customerId, on demand. */
-async function createTable(): Promise<void> {
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'customerId', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'customerId', AttributeType: 'S' }],
-    }),
-  );
-}
+const createCustomersTable = () => createTable(dynamo, TABLE, 'customerId');
 
 afterAll(async () => {
-  logs?.restore();
   dynamo?.destroy();
-  await moto?.stop();
 });
 
 
@@ -354,7 +341,7 @@ describe('routing', () => {
       expect(JSON.stringify(response.body)).not.toMatch(/ResourceNotFound|Table/);
     } finally {
       process.env.AWS_ENDPOINT_URL = saved;
-      await createTable();
+      await createCustomersTable();
     }
   });
 });

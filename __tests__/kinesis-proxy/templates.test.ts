@@ -1,9 +1,9 @@
 import { KINESIS_CLIENT_ERRORS } from '../../lib/constructs/kinesis-rest-proxy/templates';
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { KinesisProxyStack } from '../../stacks/kinesis-proxy/stack';
-import { AWKWARD_RECORDS, createStreams, emulatorKinesisClient, GatewayExchange, renderResponse, throughApiGateway } from '../support/kinesis';
+import { AWKWARD_RECORDS, GatewayExchange, renderResponse, throughApiGateway, useEmulatorStreams } from '../support/kinesis';
 import { requestTemplateOf, responseTemplateOf, routesOf } from '../support/routes';
-import { startMoto, Moto } from '../support/moto';
+import { Moto } from '../support/moto';
 import { synthStack, testConfig } from '../support/synth';
 import { renderRequestTemplate, VtlRequest } from '../support/vtl';
 
@@ -27,16 +27,8 @@ const UNKNOWN_STREAM = { message: 'Unknown stream: this API serves events, audit
 let moto: Moto;
 let kinesis: KinesisClient;
 
-beforeAll(async () => {
-  moto = await startMoto();
-  kinesis = emulatorKinesisClient(moto.endpoint);
-  await createStreams(kinesis, [EVENTS, AUDIT, 'someone-elses-stream']);
-});
-
-afterAll(async () => {
-  kinesis?.destroy();
-  await moto?.stop();
-});
+const suite = useEmulatorStreams([EVENTS, AUDIT, 'someone-elses-stream']);
+beforeAll(() => ({ moto, kinesis } = suite()));
 
 const call = (route: typeof PUT, request: VtlRequest): Promise<GatewayExchange> => throughApiGateway(route, moto.endpoint, request);
 const put = (stream: string, record: unknown) => call(PUT, { pathParameters: { 'stream-name': stream }, body: JSON.stringify(record) });

@@ -1,8 +1,8 @@
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { KinesisPutRecordStack } from '../../stacks/kinesis-putrecord/stack';
-import { AWKWARD_RECORDS, createStreams, emulatorKinesisClient, renderResponse, throughApiGateway } from '../support/kinesis';
+import { AWKWARD_RECORDS, renderResponse, throughApiGateway, useEmulatorStreams } from '../support/kinesis';
 import { responseTemplateOf, routesOf } from '../support/routes';
-import { startMoto, Moto } from '../support/moto';
+import { Moto } from '../support/moto';
 import { synthStack, testConfig } from '../support/synth';
 
 /**
@@ -19,16 +19,8 @@ const SHARD = 'shardId-000000000000';
 let moto: Moto;
 let kinesis: KinesisClient;
 
-beforeAll(async () => {
-  moto = await startMoto();
-  kinesis = emulatorKinesisClient(moto.endpoint);
-  await createStreams(kinesis, [...Object.values(PHYSICAL), 'sp-dev-kproxy-events']);
-});
-
-afterAll(async () => {
-  kinesis?.destroy();
-  await moto?.stop();
-});
+const suite = useEmulatorStreams([...Object.values(PHYSICAL), 'sp-dev-kproxy-events']);
+beforeAll(() => ({ moto, kinesis } = suite()));
 
 const put = (stream: string, body: unknown) =>
   throughApiGateway(PUT, moto.endpoint, { pathParameters: { 'stream-name': stream }, body: typeof body === 'string' ? body : JSON.stringify(body) });

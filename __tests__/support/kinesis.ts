@@ -1,5 +1,6 @@
 import { CreateStreamCommand, DescribeStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { Moto, useEmulator } from './moto';
 import { requestTemplateOf, responseTemplateOf, Route } from './routes';
 import { renderMappingTemplate, VtlRequest } from './vtl';
 
@@ -109,3 +110,18 @@ export const AWKWARD_RECORDS: readonly { readonly name: string; readonly Data: u
   { name: 'null', Data: null, PartitionKey: 'k' },
   { name: 'a 256-character partition key', Data: [{ nested: { deeper: ['x'] } }], PartitionKey: 'p'.repeat(256) },
 ];
+
+/**
+ * A suite's emulator with these streams in it and a Kinesis client for it, both ready from the
+ * suite's own `beforeAll` on and released after the suite.
+ */
+export function useEmulatorStreams(streamNames: readonly string[]): () => { moto: Moto; kinesis: KinesisClient } {
+  const emulator = useEmulator();
+  let kinesis: KinesisClient | undefined;
+  beforeAll(async () => {
+    kinesis = emulatorKinesisClient(emulator().endpoint);
+    await createStreams(kinesis, streamNames);
+  });
+  afterAll(() => kinesis?.destroy());
+  return () => ({ moto: emulator(), kinesis: kinesis! });
+}

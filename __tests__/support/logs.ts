@@ -52,3 +52,25 @@ export function captureLogs(): LogCapture {
     },
   };
 }
+
+/**
+ * Captures both streams for the whole suite (from before its own `beforeAll` hooks, so a handler's
+ * module-scope logging is seen too) and restores them after it.
+ */
+export function useLogCapture(): LogCapture {
+  let capture: LogCapture | undefined;
+  beforeAll(() => {
+    capture = captureLogs();
+  });
+  afterAll(() => capture?.restore());
+  const current = (): LogCapture => {
+    if (!capture) throw new Error('Logs are not being captured: call useLogCapture() at the top of the suite.');
+    return capture;
+  };
+  return {
+    text: () => current().text(),
+    entries: () => current().entries(),
+    clear: () => current().clear(),
+    restore: () => current().restore(),
+  };
+}

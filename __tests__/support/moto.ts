@@ -13,3 +13,22 @@ export const MOTO_INSTALL_HINT = MOTO_HINT;
 export function startMoto(): Promise<Moto> {
   return startEmulator();
 }
+
+/**
+ * One emulator for the whole suite: started before the suite's own `beforeAll` hooks (register
+ * this first), with the SDK pointed at it, and stopped after the suite.
+ */
+export function useEmulator(region?: string): () => Moto {
+  let moto: Moto | undefined;
+  beforeAll(async () => {
+    moto = await startMoto();
+    moto.useForSdk(region);
+  }, 60_000);
+  afterAll(async () => {
+    await moto?.stop();
+  });
+  return () => {
+    if (!moto) throw new Error('The emulator is not running: call useEmulator() at the top of the suite, and use it inside hooks or tests.');
+    return moto;
+  };
+}

@@ -1,8 +1,8 @@
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerResult } from 'aws-lambda';
 import { startCountingProxy, CountingProxy } from '../support/counting-proxy';
-import { captureLogs, LogCapture } from '../support/logs';
-import { Moto, startMoto } from '../support/moto';
+import { useLogCapture } from '../support/logs';
+import { Moto, useEmulator } from '../support/moto';
 
 /**
  * The Basic-auth authorizer against a real secret in moto. Its SDK calls go through a counting
@@ -20,7 +20,6 @@ let proxy: CountingProxy;
 let secrets: SecretsManagerClient;
 let secretArn: string;
 let handler: Handler;
-let logs: LogCapture;
 
 function basic(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -56,9 +55,10 @@ function request(authorization?: string): APIGatewayRequestAuthorizerEventV2 {
   } as APIGatewayRequestAuthorizerEventV2;
 }
 
+const logs = useLogCapture();
+const emulator = useEmulator();
 beforeAll(async () => {
-  moto = await startMoto();
-  moto.useForSdk();
+  moto = emulator();
   secrets = new SecretsManagerClient({});
   const created = await secrets.send(
     new CreateSecretCommand({ Name: 'sp-test-webhook/basic-auth', SecretString: JSON.stringify({ username: USERNAME, password: PASSWORD }) }),
@@ -71,14 +71,11 @@ beforeAll(async () => {
   process.env.SECRET_MAX_AGE_SECONDS = '300';
   process.env.POWERTOOLS_SERVICE_NAME = 'authorizer-test';
   // Everything the handler logs is kept, to prove no credential ever reaches a log line.
-  logs = captureLogs();
   ({ handler } = (await import('../../lambdas/webhook/authorizer')) as { handler: Handler });
 });
 
 afterAll(async () => {
-  logs?.restore();
   await proxy?.close();
-  await moto?.stop();
 });
 
 describe('webhook authorizer', () => {

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
@@ -10,8 +10,9 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { captureLogs, LogCapture } from '../support/logs';
-import { Moto, startMoto } from '../support/moto';
+import { useLogCapture } from '../support/logs';
+import { Moto, useEmulator } from '../support/moto';
+import { createTable } from '../support/tables';
 
 /**
  * The consumer against moto's SQS and DynamoDB: messages are really sent, received (with their
@@ -29,34 +30,22 @@ let moto: Moto;
 let sqs: SQSClient;
 let dynamodb: DynamoDBClient;
 let handler: Handler;
-let logs: LogCapture;
 
+const logs = useLogCapture();
+const emulator = useEmulator();
 beforeAll(async () => {
-  moto = await startMoto();
-  moto.useForSdk();
+  moto = emulator();
   sqs = new SQSClient({});
   dynamodb = new DynamoDBClient({});
   process.env.TABLE_NAME = TABLE;
   process.env.POWERTOOLS_SERVICE_NAME = 'consumer-test';
-  logs = captureLogs();
   ({ handler } = (await import('../../lambdas/webhook/consumer')) as { handler: Handler });
 });
 
-afterAll(async () => {
-  logs?.restore();
-  await moto?.stop();
-});
 
 beforeEach(async () => {
   await moto.reset();
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }],
-    }),
-  );
+  await createTable(dynamodb, TABLE, 'eventId');
 });
 
 interface Queues {

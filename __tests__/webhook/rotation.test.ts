@@ -10,7 +10,7 @@ import type { RotationEvent } from '../../lambdas/webhook/rotate-secret';
 import { readLogin, rotateNow } from '../../scripts/lib/webhook-secret';
 import { WEBHOOK_USERNAME } from '../../stacks/webhook/stack';
 import { captureLogs } from '../support/logs';
-import { Moto, startMoto } from '../support/moto';
+import { useEmulator } from '../support/moto';
 
 /**
  * The rotation function's four steps against moto's Secrets Manager: the first rotation creates
@@ -20,22 +20,17 @@ import { Moto, startMoto } from '../support/moto';
 
 type Handler = (event: RotationEvent) => Promise<void>;
 
-let moto: Moto;
 let client: SecretsManagerClient;
 let handler: Handler;
 
+useEmulator();
 beforeAll(async () => {
-  moto = await startMoto();
-  moto.useForSdk();
   process.env.BASIC_AUTH_USERNAME = WEBHOOK_USERNAME;
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   client = new SecretsManagerClient({});
   ({ handler } = (await import('../../lambdas/webhook/rotate-secret')) as { handler: Handler });
 });
 
-afterAll(async () => {
-  await moto?.stop();
-});
 
 async function stages(secretId: string): Promise<Record<string, string[]>> {
   return (await client.send(new DescribeSecretCommand({ SecretId: secretId }))).VersionIdsToStages ?? {};
