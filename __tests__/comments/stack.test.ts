@@ -150,7 +150,7 @@ describe('comments stack: POST /comment', () => {
   it('lets API Gateway put items into the comments table and do nothing else', () => {
     expect(trustedService(tf, apiRoleId)).toEqual(['apigateway.amazonaws.com']);
     expect(rolePolicy(tf, apiRoleId)).toEqual([
-      { sid: 'PutComments', effect: 'Allow', actions: ['dynamodb:PutItem'], resources: [ref('aws_dynamodb_table', tableId, 'arn')] },
+      { sid: 'PutItemComments', effect: 'Allow', actions: ['dynamodb:PutItem'], resources: [ref('aws_dynamodb_table', tableId, 'arn')] },
     ]);
   });
 
@@ -250,14 +250,14 @@ describe('comments stack: consumer', () => {
   it('grants the consumer exactly: its logs, traces, reading this stream and sending to this queue', () => {
     expect(trustedService(tf, consumerRoleId)).toEqual(['lambda.amazonaws.com']);
     const statements = rolePolicy(tf, consumerRoleId);
-    expect(statements.map((s) => s.sid)).toEqual(['WriteOwnLogs', 'WriteTraces', 'ReadStream', 'SendFailedBatches']);
+    expect(statements.map((s) => s.sid)).toEqual(['WriteOwnLogs', 'WriteTraces', 'ReadChanges', 'SendToFailureQueue']);
     expect(statements[2]).toEqual({
-      sid: 'ReadStream',
+      sid: 'ReadChanges',
       effect: 'Allow',
       actions: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards'],
       resources: [ref('aws_kinesis_stream', streamId, 'arn')],
     });
-    expect(statements[3]).toEqual({ sid: 'SendFailedBatches', effect: 'Allow', actions: ['sqs:SendMessage'], resources: [ref('aws_sqs_queue', queueId, 'arn')] });
+    expect(statements[3]).toEqual({ sid: 'SendToFailureQueue', effect: 'Allow', actions: ['sqs:SendMessage'], resources: [ref('aws_sqs_queue', queueId, 'arn')] });
     // No wildcard action anywhere in the stack's policies.
     for (const doc of Object.values(dataOf(tf, 'aws_iam_policy_document'))) {
       for (const s of doc.statement as { actions: string[] }[]) {

@@ -137,15 +137,14 @@ describe('kinesis proxy stack: permissions', () => {
 
   it('grants the role exactly the four actions, on exactly the served streams (ListStreams alone on "*")', () => {
     const statements = roleStatements(tf, '-kinesis').map((s) => ({ actions: s.actions, resources: s.resources }));
-    expect(statements).toEqual(
-      expect.arrayContaining([
-        { actions: ['kinesis:ListStreams'], resources: ['*'] },
-        { actions: ['kinesis:GetShardIterator'], resources: streamArns },
-        { actions: ['kinesis:PutRecord'], resources: streamArns },
-        { actions: ['kinesis:GetRecords'], resources: streamArns },
-      ]),
-    );
-    expect(statements).toHaveLength(4);
+    // Each stream grants its own statement (EncryptedStream.grant), one per routed action.
+    const perStream = (action: string) => streamArns.map((arn) => ({ actions: [action], resources: [arn] }));
+    expect(statements).toEqual([
+      { actions: ['kinesis:ListStreams'], resources: ['*'] },
+      ...perStream('kinesis:GetShardIterator'),
+      ...perStream('kinesis:PutRecord'),
+      ...perStream('kinesis:GetRecords'),
+    ]);
   });
 
   it('offers callers a policy that invokes exactly these routes of this stage', () => {
@@ -172,6 +171,6 @@ describe('ApiInvokePolicy validation', () => {
     const app = Testing.app();
     const stack = new KinesisProxyStack(app, testConfig());
     new ApiInvokePolicy(stack, 'Empty', { name: 'empty', routeArns: () => [] });
-    expect(() => Testing.synth(stack, true)).toThrow(/ApiInvokePolicy .*Empty grants no route; add the API's routes before synthesis/);
+    expect(() => Testing.synth(stack, true)).toThrow(/ApiInvokePolicy .*Empty: the policy grants no route; add the API's routes before synthesis\./);
   });
 });

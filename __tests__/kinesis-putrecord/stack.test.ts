@@ -149,7 +149,8 @@ describe('kinesis putrecord stack: permissions', () => {
 
   it('grants only kinesis:PutRecord, only on the two streams', () => {
     expect(roleStatements(tf, '-kinesis').map((s) => ({ actions: s.actions, resources: s.resources }))).toEqual([
-      { actions: ['kinesis:PutRecord'], resources: streams.map((s) => ref('aws_kinesis_stream', streamIds[s.physicalName], 'arn')) },
+      // One statement per stream: each stream grants its own (EncryptedStream.grant).
+      ...streams.map((s) => ({ actions: ['kinesis:PutRecord'], resources: [ref('aws_kinesis_stream', streamIds[s.physicalName], 'arn')] })),
     ]);
   });
 });

@@ -244,7 +244,13 @@ describe('webhook stack: credentials', () => {
       principal: 'secretsmanager.amazonaws.com',
       source_arn: ref('aws_secretsmanager_secret', secretId, 'arn'),
     });
-    expect(onlyResource(tf, 'aws_secretsmanager_secret_rotation').depends_on).toEqual([`aws_lambda_permission.${permissionId}`]);
+    // The schedule rotates at once (rotate_immediately), so the function's invoke permission AND its
+    // role's policy must exist before it: otherwise the first rotation can fail on missing rights.
+    const rolePolicyId = Object.keys(resourcesOf(tf, 'aws_iam_role_policy')).find((id) => id.startsWith('BasicAuth_Rotation_'));
+    expect(onlyResource(tf, 'aws_secretsmanager_secret_rotation').depends_on).toEqual([
+      `aws_lambda_permission.${permissionId}`,
+      `aws_iam_role_policy.${rolePolicyId}`,
+    ]);
   });
 
   it('lets the rotation function touch only this secret and its key, through Secrets Manager', () => {
