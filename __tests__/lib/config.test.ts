@@ -26,6 +26,7 @@ describe('loadConfig defaults', () => {
       localEndpoint: 'http://127.0.0.1:5000',
       proxyStreams: ['events'],
       putRecordStreams: ['orders', 'clicks'],
+      apigwAccountRole: 'manage',
       alarmEmails: [],
       alarmTopicArn: undefined,
       alarmApiErrorPercent: 1,
@@ -119,6 +120,11 @@ describe('loadConfig validation', () => {
     ['queue age', { PIPELINES_ALARM_QUEUE_AGE_SECONDS: '30' }, /PIPELINES_ALARM_QUEUE_AGE_SECONDS="30": must be a whole number from 60 to 1209600/],
     ['iterator age', { PIPELINES_ALARM_ITERATOR_AGE_SECONDS: '1.5' }, /PIPELINES_ALARM_ITERATOR_AGE_SECONDS/],
     ['DynamoDB throttles', { PIPELINES_ALARM_DYNAMODB_THROTTLES: '-1' }, /PIPELINES_ALARM_DYNAMODB_THROTTLES/],
+    [
+      'API Gateway account role mode',
+      { PIPELINES_APIGW_ACCOUNT_ROLE: 'keep' },
+      /PIPELINES_APIGW_ACCOUNT_ROLE="keep": must be "manage" or "existing"\. Fix: set PIPELINES_APIGW_ACCOUNT_ROLE=existing if the account already has/,
+    ],
   ])('rejects a bad %s, naming the setting and the fix', (_, env, message) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);

@@ -6,6 +6,12 @@ import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-g
  * of our APIs, instead of its default bodies.
  */
 
+/**
+ * Gateway-response templates are not VTL: API Gateway only substitutes `$context` values (and stage
+ * variables, method request parameters). `$context.error.messageString` is documented as the
+ * *quoted* message, so it is safe in JSON; the response type and request id hold no quotes.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html
+ */
 const JSON_ERROR_BODY = '{"message":$context.error.messageString,"type":"$context.error.responseType","requestId":"$context.requestId"}';
 
 export interface GatewayResponsesOptions {
@@ -25,11 +31,12 @@ export function addGatewayResponses(api: Construct, restApiId: string, options: 
 
   add('DEFAULT_4XX');
   add('DEFAULT_5XX');
-  add('BAD_REQUEST_BODY', undefined, {
-    // Gateway responses are not VTL: the validator's detail can contain quotes that would break a
-    // JSON body, so it travels in a header instead.
-    'gatewayresponse.header.x-validation-error': 'context.error.validationErrorString',
-  });
+  // No validator detail for a refused body: AWS documents gateway-response header values only as
+  // method request parameters or static strings (not `context.error.validationErrorString`), and
+  // that string holds double quotes that would break a JSON body, which cannot escape them. Clients
+  // get the documented model limits instead (README).
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-gateway-responses.responseParameters.html
+  add('BAD_REQUEST_BODY');
   if (options.unknownRouteIsNotFound) {
     add('MISSING_AUTHENTICATION_TOKEN', '404', {}, '{"message":"No route matches this method and path","requestId":"$context.requestId"}');
   }

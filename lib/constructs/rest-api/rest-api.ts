@@ -54,24 +54,32 @@ export interface MethodOptions {
   readonly requestModel?: ApiGatewayModel;
 }
 
-const ACCESS_LOG_FORMAT = JSON.stringify({
-  requestId: '$context.requestId',
-  extendedRequestId: '$context.extendedRequestId',
-  sourceIp: '$context.identity.sourceIp',
-  requestTime: '$context.requestTime',
-  httpMethod: '$context.httpMethod',
-  resourcePath: '$context.resourcePath',
-  status: '$context.status',
-  protocol: '$context.protocol',
-  responseLength: '$context.responseLength',
-  responseLatency: '$context.responseLatency',
-  integrationStatus: '$context.integration.status',
-  integrationLatency: '$context.integration.latency',
-  errorMessage: '$context.error.message',
-  validationError: '$context.error.validationErrorString',
-  apiKeyId: '$context.identity.apiKeyId',
-  userAgent: '$context.identity.userAgent',
-});
+/**
+ * One JSON object per request. API Gateway substitutes `$context` values into this text without
+ * escaping them, so only values that cannot hold a double quote are placed inside quotes: ids,
+ * numbers, our own resource paths. The error message goes in through `$context.error.messageString`,
+ * which API Gateway documents as the *quoted* message; client-controlled text (the user agent) and the
+ * validator's detail (`$context.error.validationErrorString`, which quotes field names) are left out,
+ * because either would break the line's JSON.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-variables-for-access-logging.html
+ */
+export const ACCESS_LOG_FORMAT = `{${[
+  '"requestId":"$context.requestId"',
+  '"extendedRequestId":"$context.extendedRequestId"',
+  '"sourceIp":"$context.identity.sourceIp"',
+  '"requestTime":"$context.requestTime"',
+  '"httpMethod":"$context.httpMethod"',
+  '"resourcePath":"$context.resourcePath"',
+  '"status":"$context.status"',
+  '"protocol":"$context.protocol"',
+  '"responseLength":"$context.responseLength"',
+  '"responseLatency":"$context.responseLatency"',
+  '"integrationStatus":"$context.integration.status"',
+  '"integrationLatency":"$context.integration.latency"',
+  '"errorType":"$context.error.responseType"',
+  '"errorMessage":$context.error.messageString',
+  '"apiKeyId":"$context.identity.apiKeyId"',
+].join(',')}}`;
 
 /**
  * A regional REST API with its deployment and stage.
