@@ -1,4 +1,4 @@
-import { Aspects, Testing, TerraformStack } from 'cdktf';
+import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { dashboardBody, PipelineDashboard } from '../../lib/constructs/dashboard';
@@ -6,7 +6,7 @@ import { DynamoTable } from '../../lib/constructs/dynamodb-table';
 import { MessageQueue } from '../../lib/constructs/message-queue';
 import { NodejsFunction } from '../../lib/constructs/nodejs-function';
 import { RestApi } from '../../lib/constructs/rest-api/rest-api';
-import { AlarmActions, MonitoredSection, MonitoringContext } from '../../lib/monitoring';
+import { MonitoredSection, MonitoringContext } from '../../lib/monitoring';
 import { alarmThresholds } from '../../lib/pipeline-stack';
 import { allStacks } from '../support/all-stacks';
 import { onlyResource, resourcesOf, testConfig, TfJson } from '../support/synth';
@@ -138,18 +138,6 @@ describe('monitored constructs', () => {
     const failureQueue = new MessageQueue(s, 'Failures', { name: 'failures' });
     expect(workQueue.monitor(context).alarms.map((a) => a.node.id)).toEqual(['OldestMessageAlarm', 'FailuresAlarm']);
     expect(failureQueue.monitor(context).alarms).toEqual([failureQueue.failureAlarm]);
-  });
-
-  it('AlarmActions fills in missing actions and keeps explicit ones', () => {
-    const s = stack();
-    new CloudwatchMetricAlarm(s, 'Bare', { alarmName: 'bare', comparisonOperator: 'GreaterThanThreshold', evaluationPeriods: 1 });
-    new CloudwatchMetricAlarm(s, 'Explicit', { alarmName: 'explicit', comparisonOperator: 'GreaterThanThreshold', evaluationPeriods: 1, alarmActions: ['arn:aws:sns:eu-west-1:123456789012:other'] });
-    Aspects.of(s).add(new AlarmActions(['arn:aws:sns:eu-west-1:123456789012:alarms']));
-    const alarms = Object.values(resourcesOf(JSON.parse(Testing.synth(s)) as TfJson, 'aws_cloudwatch_metric_alarm'));
-    expect(alarms.map((a) => [a.alarm_name, a.alarm_actions, a.ok_actions])).toEqual([
-      ['bare', ['arn:aws:sns:eu-west-1:123456789012:alarms'], ['arn:aws:sns:eu-west-1:123456789012:alarms']],
-      ['explicit', ['arn:aws:sns:eu-west-1:123456789012:other'], ['arn:aws:sns:eu-west-1:123456789012:alarms']],
-    ]);
   });
 });
 
