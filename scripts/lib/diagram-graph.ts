@@ -257,9 +257,10 @@ class GraphBuilder {
       );
       if (match) return nodeId(match[0]);
     }
-    if (type === 'aws_apigatewayv2_integration' || type === 'aws_apigatewayv2_authorizer' || type === 'aws_api_gateway_authorizer') {
+    // An HTTP API integration used by one route belongs to it; a shared one (or an authorizer) to the API.
+    if (type === 'aws_apigatewayv2_integration') {
       const routes = (this.incoming.get(address) ?? []).filter((from) => NODE_TYPES[typeOf(from)]?.kind === 'route');
-      if (routes.length === 1 && type.endsWith('integration')) return nodeId(routes[0]);
+      if (routes.length === 1) return nodeId(routes[0]);
     }
     return undefined;
   }
