@@ -32,6 +32,11 @@ describe('apigw-account: the account-wide API Gateway CloudWatch role', () => {
     expect(account.depends_on).toEqual([expect.stringMatching(/^aws_iam_role_policy_attachment\./)]);
   });
 
+  it('keeps the setting on destroy only on the local emulator, whose UpdateAccount cannot reset it', () => {
+    const local = synthStack((app) => new ApiGatewayAccountStack(app, testConfig({ PIPELINES_TARGET: 'local' })));
+    expect(onlyResource(local, 'aws_api_gateway_account').reset_on_delete).toBe(false);
+  });
+
   it('is not built at all when the account already has a role someone else manages', () => {
     const app = Testing.app();
     buildStacks(app, testConfig({ PIPELINES_APIGW_ACCOUNT_ROLE: 'existing' }));

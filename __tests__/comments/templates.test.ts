@@ -1,5 +1,4 @@
 import {
-  CreateTableCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -13,6 +12,7 @@ import {
   SELECTION_PATTERNS,
 } from '../../stacks/comments/templates';
 import { Moto, startMoto } from '../support/moto';
+import { createTable } from '../support/tables';
 import { renderMappingTemplate, renderRequestTemplate, VtlInputError } from '../support/vtl';
 
 /**
@@ -31,14 +31,7 @@ beforeAll(async () => {
   moto = await startMoto();
   moto.useForSdk();
   dynamodb = new DynamoDBClient({});
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-    }),
-  );
+  await createTable(dynamodb, TABLE, 'id');
 });
 
 afterAll(async () => {

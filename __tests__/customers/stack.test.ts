@@ -39,10 +39,6 @@ describe('customers stack: table', () => {
     expect(onlyResource(tf, 'aws_dynamodb_table')).toMatchObject({
       name: 'sp-dev-customers-customers',
       hash_key: 'customerId',
-      attribute: [{ name: 'customerId', type: 'S' }],
-      billing_mode: 'PAY_PER_REQUEST',
-      point_in_time_recovery: { enabled: true },
-      server_side_encryption: { enabled: true },
       deletion_protection_enabled: false,
     });
   });

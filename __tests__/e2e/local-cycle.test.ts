@@ -2,23 +2,13 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { APIGatewayClient, GetApiKeysCommand, GetRestApisCommand, GetUsagePlansCommand } from '@aws-sdk/client-api-gateway';
-import { ApiGatewayV2Client, GetApisCommand } from '@aws-sdk/client-apigatewayv2';
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { IAMClient, ListPoliciesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
-import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
-import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import { HeadObjectCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
-import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { deployAll, destroyAll, EMULATOR_TF_ENV, planAll, synthesizeLocal } from '../../scripts/lib/local-cycle';
 import { countChanges, PlanJson, statefulRisks, summarizePlans } from '../../scripts/lib/plan-summary';
 import { hasLocalState, init, plan, PLAN_FILE, showPlanJson, stackJson, Timings } from '../../scripts/lib/stacks';
 import { SynthesizedStack } from '../../scripts/lib/synth';
 import { runTerraform, terraformEnv, toolchain } from '../../scripts/lib/terraform';
+import { emulatorClient, inventory, onlyTheStateBucket } from '../support/emulator-inventory';
 import { Moto, startMoto } from '../support/moto';
 
 /**
@@ -48,16 +38,7 @@ afterAll(async () => {
   console.log(`local cycle timings (providers: ${toolchain().mirror ?? 'registry'})\n${timings.table()}`);
 });
 
-function client<T>(Client: new (config: object) => T): T {
-  return new Client({
-    endpoint: moto.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    forcePathStyle: true,
-    // Plain HTTP/1.1: the Kinesis client would otherwise try HTTP/2, which moto does not speak.
-    requestHandler: new NodeHttpHandler(),
-  });
-}
+const client = <T>(Client: new (config: object) => T): T => emulatorClient(Client, moto.endpoint);
 
 const pipelineStacks = (): SynthesizedStack[] => stacks.filter((s) => !hasLocalState(s));
 
@@ -150,40 +131,7 @@ it('destroys every stack, leaving only the state bucket in the emulator', async 
   await destroyAll(stacks, { timings });
 
   const stateBucket = stackJson(pipelineStacks()[0]).terraform.backend.s3.bucket as string;
-  const left = {
-    tables: (await client(DynamoDBClient).send(new ListTablesCommand({}))).TableNames ?? [],
-    streams: (await client(KinesisClient).send(new ListStreamsCommand({}))).StreamNames ?? [],
-    queues: (await client(SQSClient).send(new ListQueuesCommand({}))).QueueUrls ?? [],
-    functions: ((await client(LambdaClient).send(new ListFunctionsCommand({}))).Functions ?? []).map((f) => f.FunctionName),
-    eventSourceMappings: ((await client(LambdaClient).send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? []).map((m) => m.UUID),
-    roles: ((await client(IAMClient).send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName),
-    policies: ((await client(IAMClient).send(new ListPoliciesCommand({ Scope: 'Local' }))).Policies ?? []).map((p) => p.PolicyName),
-    restApis: ((await client(APIGatewayClient).send(new GetRestApisCommand({}))).items ?? []).map((a) => a.name),
-    apiKeys: ((await client(APIGatewayClient).send(new GetApiKeysCommand({}))).items ?? []).map((k) => k.name),
-    usagePlans: ((await client(APIGatewayClient).send(new GetUsagePlansCommand({}))).items ?? []).map((p) => p.name),
-    httpApis: ((await client(ApiGatewayV2Client).send(new GetApisCommand({}))).Items ?? []).map((a) => a.Name),
-    logGroups: ((await client(CloudWatchLogsClient).send(new DescribeLogGroupsCommand({}))).logGroups ?? []).map((g) => g.logGroupName),
-    alarms: ((await client(CloudWatchClient).send(new DescribeAlarmsCommand({}))).MetricAlarms ?? []).map((a) => a.AlarmName),
-    secrets: ((await client(SecretsManagerClient).send(new ListSecretsCommand({ IncludePlannedDeletion: true }))).SecretList ?? []).map((s) => s.Name),
-    buckets: ((await client(S3Client).send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name),
-  };
-  expect(left).toEqual({
-    tables: [],
-    streams: [],
-    queues: [],
-    functions: [],
-    eventSourceMappings: [],
-    roles: [],
-    policies: [],
-    restApis: [],
-    apiKeys: [],
-    usagePlans: [],
-    httpApis: [],
-    logGroups: [],
-    alarms: [],
-    secrets: [],
-    buckets: [stateBucket],
-  });
+  expect(await inventory(moto.endpoint)).toEqual(onlyTheStateBucket(stateBucket));
 }, LONG);
 
 async function waitFor(condition: () => boolean, describe: () => string, timeoutMs: number): Promise<void> {

@@ -70,14 +70,17 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
   let output = '';
   let child: ChildProcess;
   const serverArgs = [...args, '-H', '127.0.0.1', '-p', String(port)];
+  // AWS managed policies (the apigw-account stack attaches AmazonAPIGatewayPushToCloudWatchLogs)
+  // exist in moto only when it loads them at start: its MOTO_IAM_LOAD_MANAGED_POLICIES setting.
+  const env = { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' };
   if (options.detached) {
     fs.mkdirSync(LOCAL_DIR, { recursive: true });
     const log = fs.openSync(LOG_FILE, 'a');
-    child = spawn(command, serverArgs, { detached: true, stdio: ['ignore', log, log] });
+    child = spawn(command, serverArgs, { detached: true, stdio: ['ignore', log, log], env });
     child.unref();
     output = `see ${LOG_FILE}`;
   } else {
-    child = spawn(command, serverArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(command, serverArgs, { stdio: ['ignore', 'pipe', 'pipe'], env });
     const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);

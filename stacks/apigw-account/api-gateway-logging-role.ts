@@ -7,6 +7,12 @@ import { serviceTrustPolicy } from '../../lib/constructs/policy-document';
 
 export interface ApiGatewayLoggingRoleProps {
   readonly roleName: string;
+  /**
+   * Reset the account setting when this is destroyed. Off only for the local emulator: moto 5.2
+   * answers the provider's reset (an UpdateAccount `replace /cloudwatchRoleArn` without a value) with
+   * a 500, which the provider retries until it times out. @default true
+   */
+  readonly resetOnDelete?: boolean;
 }
 
 /**
@@ -42,7 +48,7 @@ export class ApiGatewayLoggingRole extends Construct {
     });
     this.account = new ApiGatewayAccount(this, 'Account', {
       cloudwatchRoleArn: this.role.arn,
-      resetOnDelete: true,
+      resetOnDelete: props.resetOnDelete ?? true,
       // API Gateway checks the role's rights when the setting is made.
       dependsOn: [policy],
     });

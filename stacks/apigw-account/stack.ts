@@ -14,6 +14,9 @@ export const APIGW_ACCOUNT_STACK = 'apigw-account';
 export class ApiGatewayAccountStack extends PipelineStack {
   constructor(scope: Construct, config: PipelinesConfig) {
     super(scope, APIGW_ACCOUNT_STACK, { config, shortName: 'apigw' });
-    new ApiGatewayLoggingRole(this, 'CloudWatchRole', { roleName: `${this.namePrefix}-cloudwatch` });
+    new ApiGatewayLoggingRole(this, 'CloudWatchRole', {
+      roleName: `${this.namePrefix}-cloudwatch`,
+      resetOnDelete: config.target !== 'local',
+    });
   }
 }

@@ -1,0 +1,126 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { PROJECT_ROOT } from '../../lib/bundling';
+import { SETTINGS } from '../../lib/config';
+import { EMULATOR_TF_ENV } from '../../scripts/lib/local-cycle';
+import { terraformEnv, toolchain } from '../../scripts/lib/terraform';
+import { apiGatewayAccountRole, inventory, onlyTheStateBucket, stateBucketSettings } from '../support/emulator-inventory';
+import { Moto, startMoto } from '../support/moto';
+
+/**
+ * `cdktf deploy` and `cdktf destroy '*'`, the way the README tells a platform engineer to run
+ * them, with the cdktf CLI itself (not our npm scripts) against a fresh emulator:
+ * - cdktf 0.21 runs `terraform init` for every selected stack before it applies any
+ *   (@cdktf/cli-core cdktf-project.ts, `execute` -> `initializeStacksToRunInSerial`), and the S3
+ *   backend's init fails while the bucket does not exist, so on a fresh account the state bucket is
+ *   deployed on its own first; after that `cdktf deploy '*'` orders the stacks by their dependencies
+ *   (state bucket, then the account's API Gateway role, then the pipelines);
+ * - destroy removes every pipeline and the account role, then Terraform refuses to destroy the state
+ *   bucket (prevent_destroy): the bucket, every one of its settings and every state object stay.
+ */
+const LONG = 20 * 60_000;
+const STATE_BUCKET = 'serverless-pipelines-tfstate-dev';
+const PIPELINE_STACKS = [
+  'apigw-account',
+  'apigw-lambda-dynamodb-customers',
+  'apigw-dynamodb-kinesis-lambda',
+  'apigw-kinesis-proxy',
+  'apigw-kinesis-putrecord',
+  'apigw-sqs-lambda-dynamodb',
+];
+
+let moto: Moto;
+let tmp: string;
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-cdktf-'));
+  moto = await startMoto();
+}, 120_000);
+
+afterAll(async () => {
+  await moto?.stop();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+interface CliResult {
+  readonly code: number | null;
+  readonly output: string;
+  readonly seconds: number;
+}
+
+/** Runs `cdktf <args>` from the project root with default settings, targeting this emulator. */
+function cdktf(args: string[]): Promise<CliResult> {
+  const started = Date.now();
+  const env = terraformEnv({
+    ...EMULATOR_TF_ENV,
+    [SETTINGS.target.env]: 'local',
+    [SETTINGS.localEndpoint.env]: moto.endpoint,
+    // cdktf runs `terraform` by this name (@cdktf/commons: TERRAFORM_BINARY_NAME).
+    TERRAFORM_BINARY_NAME: toolchain().terraformBin,
+    CI: 'true',
+    FORCE_COLOR: '0',
+  });
+  for (const name of Object.keys(env)) if (name.startsWith('PIPELINES_') && name !== SETTINGS.target.env && name !== SETTINGS.localEndpoint.env) delete env[name];
+  // --skip-provider-lock: cdktf would otherwise run `terraform providers lock` for every platform,
+  // which asks the public registry; behind a firewall the provider comes from the mirror only.
+  const cliArgs = [...args, '--skip-provider-lock', '--output', path.join(tmp, 'cdktf.out')];
+  const child = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'), cliArgs, {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output, seconds: (Date.now() - started) / 1000 })));
+}
+
+const succeeded = (result: CliResult) => ({ code: result.code, tail: result.code === 0 ? '' : result.output.slice(-4000) });
+
+it("`cdktf deploy '*'` cannot bootstrap a fresh account in one run: it stops at init, before changing anything", async () => {
+  const result = await cdktf(['deploy', '*', '--auto-approve']);
+  expect(result.code).not.toBe(0);
+  expect(result.output).toMatch(/S3 bucket "serverless-pipelines-tfstate-dev" does not exist/);
+  expect((await inventory(moto.endpoint)).buckets).toEqual([]);
+}, LONG);
+
+it("`cdktf deploy state-backend`, then `cdktf deploy '*'`, deploys every stack in dependency order", async () => {
+  const bootstrap = await cdktf(['deploy', 'state-backend', '--auto-approve']);
+  expect(succeeded(bootstrap)).toEqual({ code: 0, tail: '' });
+  const result = await cdktf(['deploy', '*', '--auto-approve']);
+  console.log(`cdktf deploy state-backend: ${bootstrap.seconds.toFixed(0)} s; cdktf deploy '*': ${result.seconds.toFixed(0)} s`);
+  expect(succeeded(result)).toEqual({ code: 0, tail: '' });
+
+  const held = await inventory(moto.endpoint);
+  expect(held.buckets).toEqual([STATE_BUCKET]);
+  expect(held.tables).toHaveLength(3);
+  expect(held.restApis).toHaveLength(4);
+  expect(held.httpApis).toHaveLength(1);
+  expect(await apiGatewayAccountRole(moto.endpoint)).toMatch(/:role\/sp-dev-apigw-cloudwatch$/);
+  // Each pipeline's state went into the bucket the bootstrap created, under the bucket's KMS default.
+  const settings = await stateBucketSettings(moto.endpoint, STATE_BUCKET);
+  expect(Object.keys(settings.stateObjects as object)).toEqual(PIPELINE_STACKS.map((s) => `serverless-pipelines/dev/${s}.tfstate`).sort());
+}, LONG);
+
+it("`cdktf destroy '*'` removes everything but the state bucket, which keeps every setting and every state object", async () => {
+  const result = await cdktf(['destroy', '*', '--auto-approve']);
+  console.log(`cdktf destroy '*': ${result.seconds.toFixed(0)} s`);
+  // Terraform refuses the state-backend plan (prevent_destroy) before changing anything, and only there.
+  expect(result.code).not.toBe(0);
+  expect(result.output).toMatch(/Instance cannot be destroyed/);
+  expect(result.output.match(/Resource aws_s3_bucket[a-z_]*\.\S+ has lifecycle\.prevent_destroy set/g)?.length).toBeGreaterThanOrEqual(1);
+
+  expect(await inventory(moto.endpoint)).toEqual(onlyTheStateBucket(STATE_BUCKET));
+  // (reset_on_delete is off on the emulator, whose UpdateAccount cannot reset the setting: see
+  // ApiGatewayLoggingRoleProps.resetOnDelete; the aws target's reset is held by the synth test.)
+  expect(await stateBucketSettings(moto.endpoint, STATE_BUCKET)).toEqual({
+    versioning: 'Enabled',
+    encryption: 'aws:kms',
+    publicAccessBlock: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    ownership: 'BucketOwnerEnforced',
+    lifecycle: ['expire-old-state-versions'],
+    stateObjects: Object.fromEntries(PIPELINE_STACKS.map((s) => [`serverless-pipelines/dev/${s}.tfstate`, 'aws:kms'])),
+  });
+}, LONG);
