@@ -43,6 +43,26 @@ export interface PipelinesConfig {
    * role; `existing`: the account already has one (another team's), and this app leaves it alone.
    */
   readonly apigwAccountRole: ApiGatewayAccountRoleMode;
+  /** E-mail addresses subscribed to each pipeline's alarm topic (each must confirm). */
+  readonly alarmEmails: readonly string[];
+  /** An existing SNS topic every alarm notifies instead of a topic per pipeline; undefined when unset. */
+  readonly alarmTopicArn: string | undefined;
+  /** Share of API requests answered 5xx, in percent, that raises the API error alarm. */
+  readonly alarmApiErrorPercent: number;
+  /** p99 API latency, in milliseconds, that raises the API latency alarm. */
+  readonly alarmApiLatencyMs: number;
+  /** Lambda errors in 5 minutes that raise a function's error alarm. */
+  readonly alarmLambdaErrors: number;
+  /** Throttled Lambda invocations in 5 minutes that raise a function's throttle alarm. */
+  readonly alarmLambdaThrottles: number;
+  /** p99 Lambda duration, in percent of the function's timeout, that raises its duration alarm. */
+  readonly alarmLambdaDurationPercent: number;
+  /** Age in seconds of the oldest message in a work queue that raises its backlog alarm. */
+  readonly alarmQueueAgeSeconds: number;
+  /** How far, in seconds, a Kinesis consumer may fall behind before its iterator-age alarm fires. */
+  readonly alarmIteratorAgeSeconds: number;
+  /** Throttled DynamoDB reads, or writes, in 5 minutes that raise a table's throttle alarm. */
+  readonly alarmDynamodbThrottles: number;
 }
 
 /** Where a setting can come from. */
@@ -153,6 +173,66 @@ export const SETTINGS = {
     description:
       '`manage`: the apigw-account stack sets the region\'s account-wide API Gateway CloudWatch role (replacing any other); `existing`: leave the role the account already has.',
   },
+  alarmEmails: {
+    env: 'PIPELINES_ALARM_EMAILS',
+    context: 'alarmEmails',
+    fallback: () => '',
+    description: 'Comma-separated e-mail addresses subscribed to every pipeline alarm topic; each recipient must confirm.',
+  },
+  alarmTopicArn: {
+    env: 'PIPELINES_ALARM_TOPIC_ARN',
+    context: 'alarmTopicArn',
+    fallback: () => '',
+    description: 'ARN of an existing SNS topic (chat, paging) that every alarm notifies instead of a topic per pipeline.',
+  },
+  alarmApiErrorPercent: {
+    env: 'PIPELINES_ALARM_API_ERROR_PERCENT',
+    context: 'alarmApiErrorPercent',
+    fallback: () => '1',
+    description: 'Percent of API requests answered 5xx (3 of 5 minutes) that raises the API error alarm (1-100).',
+  },
+  alarmApiLatencyMs: {
+    env: 'PIPELINES_ALARM_API_LATENCY_MS',
+    context: 'alarmApiLatencyMs',
+    fallback: () => '3000',
+    description: 'p99 API latency in milliseconds over 5 minutes that raises the API latency alarm (10-30000).',
+  },
+  alarmLambdaErrors: {
+    env: 'PIPELINES_ALARM_LAMBDA_ERRORS',
+    context: 'alarmLambdaErrors',
+    fallback: () => '1',
+    description: 'Lambda errors in 5 minutes that raise a function error alarm (1-100000).',
+  },
+  alarmLambdaThrottles: {
+    env: 'PIPELINES_ALARM_LAMBDA_THROTTLES',
+    context: 'alarmLambdaThrottles',
+    fallback: () => '1',
+    description: 'Throttled Lambda invocations in 5 minutes that raise a function throttle alarm (1-100000).',
+  },
+  alarmLambdaDurationPercent: {
+    env: 'PIPELINES_ALARM_LAMBDA_DURATION_PERCENT',
+    context: 'alarmLambdaDurationPercent',
+    fallback: () => '80',
+    description: 'p99 Lambda duration over 5 minutes, in percent of the function timeout, that raises its duration alarm (10-100).',
+  },
+  alarmQueueAgeSeconds: {
+    env: 'PIPELINES_ALARM_QUEUE_AGE_SECONDS',
+    context: 'alarmQueueAgeSeconds',
+    fallback: () => '600',
+    description: 'Age in seconds of the oldest message in a work queue that raises its backlog alarm (60-1209600).',
+  },
+  alarmIteratorAgeSeconds: {
+    env: 'PIPELINES_ALARM_ITERATOR_AGE_SECONDS',
+    context: 'alarmIteratorAgeSeconds',
+    fallback: () => '600',
+    description: 'Seconds a Kinesis consumer may fall behind before its iterator-age alarm fires (1-604800).',
+  },
+  alarmDynamodbThrottles: {
+    env: 'PIPELINES_ALARM_DYNAMODB_THROTTLES',
+    context: 'alarmDynamodbThrottles',
+    fallback: () => '1',
+    description: 'Throttled DynamoDB reads, or writes, in 5 minutes that raise a table throttle alarm (1-100000).',
+  },
 } as const satisfies Record<keyof PipelinesConfig, Setting>;
 
 export class ConfigError extends Error {
@@ -170,6 +250,9 @@ const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const KEY_PREFIX_PATTERN = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
 const STREAM_SHORT_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+const EMAIL_PATTERN = /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/;
+// arn:<partition>:sns:<region>:<account>:<name>; a FIFO topic cannot be an alarm action.
+const SNS_TOPIC_ARN_PATTERN = /^arn:aws[-a-z]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /** Reads and validates every setting; throws one ConfigError listing every problem. */
 export function loadConfig(sources: ConfigSources): PipelinesConfig {
@@ -288,6 +371,59 @@ export function loadConfig(sources: ConfigSources): PipelinesConfig {
     );
   }
 
+  const alarmEmails = raw.alarmEmails === '' ? [] : raw.alarmEmails.split(',').map((e) => e.trim());
+  const badEmails = alarmEmails.filter((e) => !EMAIL_PATTERN.test(e));
+  if (badEmails.length > 0 || new Set(alarmEmails).size !== alarmEmails.length || alarmEmails.length > 10) {
+    fail(
+      'alarmEmails',
+      badEmails.length > 0
+        ? `${badEmails.map((e) => JSON.stringify(e)).join(', ')} ${badEmails.length === 1 ? 'is not an e-mail address' : 'are not e-mail addresses'}`
+        : 'must be at most 10 distinct addresses',
+      `set ${SETTINGS.alarmEmails.env} to comma-separated addresses such as oncall@example.com,team@example.com`,
+    );
+  }
+  const alarmTopicArn = raw.alarmTopicArn === '' ? undefined : raw.alarmTopicArn;
+  if (alarmTopicArn !== undefined) {
+    const match = SNS_TOPIC_ARN_PATTERN.exec(alarmTopicArn);
+    if (!match) {
+      fail(
+        'alarmTopicArn',
+        'is not the ARN of a standard SNS topic (arn:aws:sns:<region>:<12-digit account>:<name>)',
+        `set ${SETTINGS.alarmTopicArn.env} to the topic's ARN as the SNS console shows it, or unset it to get a topic per pipeline`,
+      );
+    } else if (REGION_PATTERN.test(raw.region) && match[1] !== raw.region) {
+      // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html
+      fail(
+        'alarmTopicArn',
+        `is in ${match[1]}, but alarms can only notify a topic in their own region (${raw.region})`,
+        `use a topic in ${raw.region}, or unset ${SETTINGS.alarmTopicArn.env}`,
+      );
+    }
+    if (alarmEmails.length > 0) {
+      fail(
+        'alarmEmails',
+        `cannot be subscribed when ${SETTINGS.alarmTopicArn.env} is set: the app then creates no topic of its own`,
+        `subscribe the addresses to that topic yourself and unset ${SETTINGS.alarmEmails.env}, or unset ${SETTINGS.alarmTopicArn.env}`,
+      );
+    }
+  }
+  const thresholds = {
+    alarmApiErrorPercent: [1, 100, '5'],
+    alarmApiLatencyMs: [10, 30000, '3000'],
+    alarmLambdaErrors: [1, 100000, '5'],
+    alarmLambdaThrottles: [1, 100000, '5'],
+    alarmLambdaDurationPercent: [10, 100, '80'],
+    alarmQueueAgeSeconds: [60, 1209600, '900'],
+    alarmIteratorAgeSeconds: [1, 604800, '600'],
+    alarmDynamodbThrottles: [1, 100000, '5'],
+  } as const;
+  const threshold = {} as Record<keyof typeof thresholds, number>;
+  for (const [name, [min, max, example]] of Object.entries(thresholds) as [keyof typeof thresholds, readonly [number, number, string]][]) {
+    const value = readInteger(raw[name], min, max);
+    if (value === undefined) fail(name, `must be a whole number from ${min} to ${max}`, `set ${SETTINGS[name].env}, e.g. ${example}`);
+    else threshold[name] = value;
+  }
+
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -306,6 +442,9 @@ export function loadConfig(sources: ConfigSources): PipelinesConfig {
     proxyStreams: proxyStreams!,
     putRecordStreams: putRecordStreams!,
     apigwAccountRole: raw.apigwAccountRole as ApiGatewayAccountRoleMode,
+    alarmEmails,
+    alarmTopicArn,
+    ...threshold,
   };
 }
 

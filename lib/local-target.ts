@@ -25,6 +25,7 @@ const EMULATED_SERVICES = [
   'lambda',
   's3',
   'secretsmanager',
+  'sns',
   'sqs',
   'sts',
 ] as const;

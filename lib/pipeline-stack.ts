@@ -2,7 +2,10 @@ import { Construct } from 'constructs';
 import { Aspects, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { PipelinesConfig, PROJECT_NAME, resourcePrefix } from './config';
+import { AlarmTopic } from './constructs/alarm-topic';
+import { PipelineDashboard } from './constructs/dashboard';
 import { IgnoreEmulatorGaps, localBackendSettings, localProviderSettings } from './local-target';
+import { AlarmActions, AlarmThresholds, IMonitorable } from './monitoring';
 
 export interface PipelineStackProps {
   readonly config: PipelinesConfig;
@@ -63,6 +66,45 @@ export abstract class PipelineStack extends TerraformStack {
     // option for it; without a lock two concurrent applies could corrupt the state.
     this.addOverride('terraform.backend.s3.use_lockfile', true);
   }
+
+  /**
+   * Operations for the pipeline: every alarm of the stack (those created so far and later ones)
+   * notifies the pipeline's encrypted alarm topic, or PIPELINES_ALARM_TOPIC_ARN, when it fires and
+   * when it recovers; and one dashboard built from `sections`, the constructs of the pipeline in
+   * request order, each contributing its own widgets and alarms.
+   */
+  protected addMonitoring(sections: readonly IMonitorable[]): PipelineMonitoring {
+    const alarmTopicArn =
+      this.config.alarmTopicArn ?? new AlarmTopic(this, 'AlarmTopic', { name: `${this.namePrefix}-alarms`, emails: this.config.alarmEmails }).arn;
+    Aspects.of(this).add(new AlarmActions([alarmTopicArn]));
+    const dashboard = new PipelineDashboard(this, 'Dashboard', {
+      dashboardName: this.namePrefix,
+      sections,
+      context: { thresholds: alarmThresholds(this.config), region: this.config.region },
+    });
+    return { alarmTopicArn, dashboardName: dashboard.name };
+  }
+}
+
+/** What a stack declares as outputs once it is monitored. */
+export interface PipelineMonitoring {
+  /** The topic every alarm of the stack notifies. */
+  readonly alarmTopicArn: string;
+  readonly dashboardName: string;
+}
+
+/** Alarm thresholds every monitored construct takes from the configuration. */
+export function alarmThresholds(config: PipelinesConfig): AlarmThresholds {
+  return {
+    api5xxPercent: config.alarmApiErrorPercent,
+    apiLatencyP99Ms: config.alarmApiLatencyMs,
+    lambdaErrors: config.alarmLambdaErrors,
+    lambdaThrottles: config.alarmLambdaThrottles,
+    lambdaDurationPercentOfTimeout: config.alarmLambdaDurationPercent,
+    queueOldestMessageSeconds: config.alarmQueueAgeSeconds,
+    iteratorAgeSeconds: config.alarmIteratorAgeSeconds,
+    dynamodbThrottles: config.alarmDynamodbThrottles,
+  };
 }
 
 /** Log retention and stage throttling every API of the app takes from the configuration. */

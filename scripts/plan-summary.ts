@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PROJECT_ROOT } from '../lib/bundling';
 import { PlanJson, StackPlan, summarizePlans } from './lib/plan-summary';
-import { hasLocalState, PLAN_FILE, showPlanJson } from './lib/stacks';
+import { hasLocalState, PLAN_FILE, showPlanJson, stackJson } from './lib/stacks';
 import { outdirFor, SynthesizedStack } from './lib/synth';
 
 /**
@@ -30,7 +30,8 @@ async function main(argv: readonly string[]): Promise<void> {
       }
       throw new Error(`No plan for stack ${name} (${path.join(stack.dir, PLAN_FILE)}): run \`npm run diff\` first.`);
     }
-    plans.push({ stack: name, plan: (await showPlanJson(stack, PLAN_FILE)) as PlanJson });
+    // The synthesized configuration the plan was made from: the summary draws the stack from it.
+    plans.push({ stack: name, plan: (await showPlanJson(stack, PLAN_FILE)) as PlanJson, config: stackJson(stack) });
   }
   const markdown = summarizePlans(plans);
   fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -20,13 +20,17 @@ interface Statement {
   readonly effect: string;
   readonly actions: string[];
   readonly resources: string[];
+  /** In a KMS key policy, "*" is the key itself, not every resource. */
+  readonly keyPolicy: boolean;
 }
 
 function statementsOf(stack: string, tf: TfJson): Statement[] {
   const found: Statement[] = [];
+  const keyPolicies = new Set(Object.values(tf.resource?.aws_kms_key ?? {}).map((k) => String(k.policy)));
   for (const [id, doc] of Object.entries(tf.data?.aws_iam_policy_document ?? {})) {
+    const keyPolicy = keyPolicies.has(`\${data.aws_iam_policy_document.${id}.json}`);
     for (const s of (doc.statement as Record<string, unknown>[] | undefined) ?? []) {
-      found.push({ stack, where: `data.aws_iam_policy_document.${id}`, effect: String(s.effect ?? 'Allow'), actions: (s.actions as string[]) ?? [], resources: (s.resources as string[]) ?? [] });
+      found.push({ stack, where: `data.aws_iam_policy_document.${id}`, effect: String(s.effect ?? 'Allow'), actions: (s.actions as string[]) ?? [], resources: (s.resources as string[]) ?? [], keyPolicy });
     }
   }
   // Literal JSON policies bypass the document data source; catch them too.
@@ -37,7 +41,7 @@ function statementsOf(stack: string, tf: TfJson): Statement[] {
         if (typeof value !== 'string' || !value.trim().startsWith('{')) continue;
         const parsed = JSON.parse(value) as { Statement: Record<string, unknown>[] | Record<string, unknown> };
         for (const s of [parsed.Statement].flat()) {
-          found.push({ stack, where: `${type}.${id}.${attribute}`, effect: String(s.Effect ?? 'Allow'), actions: [s.Action ?? []].flat() as string[], resources: [s.Resource ?? []].flat() as string[] });
+          found.push({ stack, where: `${type}.${id}.${attribute}`, effect: String(s.Effect ?? 'Allow'), actions: [s.Action ?? []].flat() as string[], resources: [s.Resource ?? []].flat() as string[], keyPolicy: type === 'aws_kms_key' });
         }
       }
     }
@@ -58,7 +62,7 @@ describe.each(stacks)('policy: %s', (stack, tf) => {
 
   it('grants "*" resources only for actions AWS cannot scope', () => {
     const offending = allows
-      .filter((s) => s.resources.includes('*'))
+      .filter((s) => s.resources.includes('*') && !s.keyPolicy)
       .flatMap((s) => s.actions.filter((a) => !UNSCOPABLE_ACTIONS.has(a)).map((a) => `${s.where}: ${a} on *`));
     expect(offending).toEqual([]);
   });
@@ -66,6 +70,27 @@ describe.each(stacks)('policy: %s', (stack, tf) => {
   it('names at least one resource in every permission statement', () => {
     const trust = (s: Statement) => s.actions.every((a) => a.startsWith('sts:AssumeRole'));
     expect(allows.filter((s) => !trust(s) && s.resources.length === 0).map((s) => s.where)).toEqual([]);
+  });
+
+  it('gives every alarm alarm and OK actions, so an alarm that fires reaches someone', () => {
+    for (const [id, alarm] of resourcesOf(tf, 'aws_cloudwatch_metric_alarm')) {
+      expect({ id, alarm: alarm.alarm_actions, ok: alarm.ok_actions }).toEqual({
+        id,
+        alarm: expect.arrayContaining([expect.stringMatching(/^(\$\{aws_sns_topic\.[^.]+\.arn\}|arn:aws[-a-z]*:sns:.+)$/)]),
+        ok: expect.arrayContaining([expect.stringMatching(/^(\$\{aws_sns_topic\.[^.]+\.arn\}|arn:aws[-a-z]*:sns:.+)$/)]),
+      });
+    }
+  });
+
+  it('encrypts every alarm topic at rest with a key CloudWatch may use', () => {
+    for (const [id, topic] of resourcesOf(tf, 'aws_sns_topic')) {
+      expect({ id, key: topic.kms_master_key_id }).toEqual({ id, key: expect.stringMatching(/^\$\{aws_kms_key\.[^.]+\.arn\}$/) });
+      const keyId = /^\$\{aws_kms_key\.([^.]+)\.arn\}$/.exec(String(topic.kms_master_key_id))![1];
+      const keyPolicy = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(String(tf.resource?.aws_kms_key?.[keyId]?.policy))?.[1];
+      const statements = (tf.data?.aws_iam_policy_document?.[keyPolicy ?? '']?.statement as Record<string, unknown>[] | undefined) ?? [];
+      const forCloudWatch = statements.find((s) => JSON.stringify(s.principals ?? []).includes('cloudwatch.amazonaws.com'));
+      expect({ id, actions: forCloudWatch?.actions }).toEqual({ id, actions: expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey']) });
+    }
   });
 
   it('encrypts every table at rest', () => {

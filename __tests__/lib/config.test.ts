@@ -27,6 +27,16 @@ describe('loadConfig defaults', () => {
       proxyStreams: ['events'],
       putRecordStreams: ['orders', 'clicks'],
       apigwAccountRole: 'manage',
+      alarmEmails: [],
+      alarmTopicArn: undefined,
+      alarmApiErrorPercent: 1,
+      alarmApiLatencyMs: 3000,
+      alarmLambdaErrors: 1,
+      alarmLambdaThrottles: 1,
+      alarmLambdaDurationPercent: 80,
+      alarmQueueAgeSeconds: 600,
+      alarmIteratorAgeSeconds: 600,
+      alarmDynamodbThrottles: 1,
     });
   });
 
@@ -51,6 +61,18 @@ describe('loadConfig sources', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ env: { PIPELINES_ENV: '' } }).environment).toBe('dev');
+  });
+
+  it('reads alarm routing and thresholds', () => {
+    const config = loadConfig({
+      env: { PIPELINES_ALARM_EMAILS: 'oncall@example.com, team@example.org', PIPELINES_ALARM_LAMBDA_ERRORS: '5' },
+      context: (key) => ({ alarmQueueAgeSeconds: 900 })[key],
+    });
+    expect(config.alarmEmails).toEqual(['oncall@example.com', 'team@example.org']);
+    expect(config.alarmLambdaErrors).toBe(5);
+    expect(config.alarmQueueAgeSeconds).toBe(900);
+    const routed = loadConfig({ env: { PIPELINES_REGION: 'eu-west-1', PIPELINES_ALARM_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:pager' } });
+    expect(routed.alarmTopicArn).toBe('arn:aws:sns:eu-west-1:123456789012:pager');
   });
 
   it('parses lists and trims a trailing slash from the endpoint', () => {
@@ -84,6 +106,20 @@ describe('loadConfig validation', () => {
     ['proxy streams', { PIPELINES_PROXY_STREAMS: 'Events' }, /PIPELINES_PROXY_STREAMS="Events": must be 1-10 distinct/],
     ['duplicate streams', { PIPELINES_PUTRECORD_STREAMS: 'a,a' }, /PIPELINES_PUTRECORD_STREAMS/],
     ['empty stream name', { PIPELINES_PUTRECORD_STREAMS: 'a,,b' }, /PIPELINES_PUTRECORD_STREAMS/],
+    ['alarm e-mail', { PIPELINES_ALARM_EMAILS: 'oncall@example.com,nobody' }, /PIPELINES_ALARM_EMAILS="oncall@example.com,nobody": "nobody" is not an e-mail address\. Fix: set PIPELINES_ALARM_EMAILS/],
+    ['duplicate alarm e-mails', { PIPELINES_ALARM_EMAILS: 'a@b.co,a@b.co' }, /PIPELINES_ALARM_EMAILS=.*must be at most 10 distinct addresses/],
+    ['alarm topic ARN', { PIPELINES_ALARM_TOPIC_ARN: 'arn:aws:sqs:us-east-1:123456789012:q' }, /PIPELINES_ALARM_TOPIC_ARN=.*is not the ARN of a standard SNS topic.*Fix: set PIPELINES_ALARM_TOPIC_ARN/],
+    ['FIFO alarm topic', { PIPELINES_ALARM_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alarms.fifo' }, /PIPELINES_ALARM_TOPIC_ARN/],
+    ['alarm topic in another region', { PIPELINES_ALARM_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:pager' }, /is in eu-west-1, but alarms can only notify a topic in their own region \(us-east-1\)\. Fix: use a topic in us-east-1/],
+    ['e-mails with a topic ARN', { PIPELINES_ALARM_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:pager', PIPELINES_ALARM_EMAILS: 'a@b.co' }, /PIPELINES_ALARM_EMAILS="a@b.co": cannot be subscribed when PIPELINES_ALARM_TOPIC_ARN is set.*Fix: subscribe the addresses to that topic yourself/],
+    ['API error percent', { PIPELINES_ALARM_API_ERROR_PERCENT: '0' }, /PIPELINES_ALARM_API_ERROR_PERCENT="0": must be a whole number from 1 to 100\. Fix: set PIPELINES_ALARM_API_ERROR_PERCENT/],
+    ['API latency', { PIPELINES_ALARM_API_LATENCY_MS: '60000' }, /PIPELINES_ALARM_API_LATENCY_MS="60000": must be a whole number from 10 to 30000/],
+    ['Lambda errors', { PIPELINES_ALARM_LAMBDA_ERRORS: 'many' }, /PIPELINES_ALARM_LAMBDA_ERRORS/],
+    ['Lambda throttles', { PIPELINES_ALARM_LAMBDA_THROTTLES: '0' }, /PIPELINES_ALARM_LAMBDA_THROTTLES/],
+    ['duration percent', { PIPELINES_ALARM_LAMBDA_DURATION_PERCENT: '120' }, /PIPELINES_ALARM_LAMBDA_DURATION_PERCENT="120": must be a whole number from 10 to 100/],
+    ['queue age', { PIPELINES_ALARM_QUEUE_AGE_SECONDS: '30' }, /PIPELINES_ALARM_QUEUE_AGE_SECONDS="30": must be a whole number from 60 to 1209600/],
+    ['iterator age', { PIPELINES_ALARM_ITERATOR_AGE_SECONDS: '1.5' }, /PIPELINES_ALARM_ITERATOR_AGE_SECONDS/],
+    ['DynamoDB throttles', { PIPELINES_ALARM_DYNAMODB_THROTTLES: '-1' }, /PIPELINES_ALARM_DYNAMODB_THROTTLES/],
     [
       'API Gateway account role mode',
       { PIPELINES_APIGW_ACCOUNT_ROLE: 'keep' },

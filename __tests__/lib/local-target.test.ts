@@ -51,3 +51,22 @@ it('keeps the TLS-only state bucket policy on the real target (the emulator cann
   expect(Object.keys(real.get('state-backend')?.resource?.aws_s3_bucket_policy ?? {})).toHaveLength(1);
   expect(local.get('state-backend')?.resource?.aws_s3_bucket_policy).toBeUndefined();
 });
+
+it('sends every service a stack uses to the emulator, so nothing of the local target reaches real AWS', () => {
+  // Resource type prefix -> the provider's endpoint key for that service (longest prefix first).
+  const services: [string, string][] = [
+    ['aws_cloudwatch_log_', 'cloudwatchlogs'],
+    ['aws_cloudwatch_', 'cloudwatch'],
+    ['aws_apigatewayv2_', 'apigatewayv2'],
+    ['aws_api_gateway_', 'apigateway'],
+    ['aws_caller_identity', 'sts'],
+  ];
+  for (const [name, tf] of local) {
+    const endpoints = Object.keys((((tf.provider?.aws as Record<string, unknown>[])[0].endpoints as Record<string, string>[]) ?? [{}])[0]);
+    const types = [...Object.keys(tf.resource ?? {}), ...Object.keys(tf.data ?? {})].filter((t) => !['aws_iam_policy_document', 'aws_partition'].includes(t));
+    for (const type of types) {
+      const service = services.find(([prefix]) => type.startsWith(prefix))?.[1] ?? type.split('_')[1];
+      expect({ name, type, emulated: endpoints.includes(service) }).toEqual({ name, type, emulated: true });
+    }
+  }
+});

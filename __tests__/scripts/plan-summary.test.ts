@@ -72,3 +72,36 @@ describe('summarizePlans', () => {
     expect(md).not.toContain('**');
   });
 });
+
+describe('the diagram of where changes land', () => {
+  // A synthesized stack, as cdk.tf.json holds it: a function with its role, writing to a table.
+  const config = {
+    resource: {
+      aws_lambda_function: { Fn_11111111: { function_name: 'worker', role: '${aws_iam_role.Role_22222222.arn}' } },
+      aws_iam_role: { Role_22222222: { name: 'worker-role' } },
+      aws_dynamodb_table: { Events_33333333: { name: 'events' } },
+    },
+  };
+
+  it('draws the stack with the changed nodes marked, the legend beneath', () => {
+    const plan: PlanJson = {
+      resource_changes: [
+        change('aws_iam_role.Role_22222222', ['update']),
+        change('aws_dynamodb_table.Events_33333333', ['delete', 'create']),
+        change('aws_sqs_queue.Gone_44444444', ['delete'], { change: { actions: ['delete'], before: { name: 'old-queue' } } }),
+      ],
+    };
+    const md = summarizePlans([{ stack: 'webhook', plan, config }]);
+    const diagram = md.slice(md.indexOf('```mermaid'), md.indexOf('```', md.indexOf('```mermaid') + 3));
+    expect(diagram).toContain('Fn_11111111(["✏️ Lambda function<br/>worker"])');
+    expect(diagram).toContain('Events_33333333[("♻️ DynamoDB table<br/>events")]');
+    expect(diagram).toContain('Gone_44444444["🗑️ aws_sqs_queue<br/>old-queue"]');
+    expect(md).toContain('➕ added · ✏️ changed · ♻️ replaced · 🗑️ destroyed');
+    expect(md.indexOf('```mermaid')).toBeGreaterThan(md.indexOf('### webhook'));
+  });
+
+  it('is left out for a stack without changes, and without its configuration', () => {
+    expect(summarizePlans([{ stack: 'quiet', plan: { resource_changes: [] }, config }])).not.toContain('mermaid');
+    expect(summarizePlans([{ stack: 'webhook', plan: { resource_changes: [change('aws_lambda_function.Fn_11111111', ['update'])] } }])).not.toContain('mermaid');
+  });
+});

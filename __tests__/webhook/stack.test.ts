@@ -10,7 +10,7 @@ const functionId = (json: TfJson, name: string) => logicalIdOf(json, 'aws_lambda
 const queueId = (name: string) => logicalIdOf(tf, 'aws_sqs_queue', (q) => q.name === name);
 const tableId = logicalIdOf(tf, 'aws_dynamodb_table');
 const secretId = logicalIdOf(tf, 'aws_secretsmanager_secret');
-const keyId = logicalIdOf(tf, 'aws_kms_key');
+const keyId = logicalIdOf(tf, 'aws_kms_key', (k) => String(k.description).startsWith('Encrypts the secret'));
 const apiId = logicalIdOf(tf, 'aws_apigatewayv2_api');
 const bufferId = queueId('sp-dev-webhook-submissions');
 const dlqId = queueId('sp-dev-webhook-submissions-dlq');
@@ -147,7 +147,8 @@ describe('webhook stack: queues', () => {
   });
 
   it('alarms as soon as the DLQ holds a message', () => {
-    expect(onlyResource(tf, 'aws_cloudwatch_metric_alarm')).toMatchObject({
+    const depthAlarm = logicalIdOf(tf, 'aws_cloudwatch_metric_alarm', (a) => a.metric_name === 'ApproximateNumberOfMessagesVisible');
+    expect(resourcesOf(tf, 'aws_cloudwatch_metric_alarm')[depthAlarm]).toMatchObject({
       namespace: 'AWS/SQS',
       metric_name: 'ApproximateNumberOfMessagesVisible',
       dimensions: { QueueName: ref('aws_sqs_queue', dlqId, 'name') },
@@ -204,9 +205,9 @@ describe('webhook stack: credentials', () => {
       recovery_window_in_days: 0,
     });
     expect(onlyResource(prodTf, 'aws_secretsmanager_secret').recovery_window_in_days).toBe(30);
-    expect(onlyResource(tf, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true });
+    expect(resourcesOf(tf, 'aws_kms_key')[keyId]).toMatchObject({ enable_key_rotation: true });
     // The default key policy: access is decided by IAM, which names the key explicitly.
-    expect(onlyResource(tf, 'aws_kms_key')).not.toHaveProperty('policy');
+    expect(resourcesOf(tf, 'aws_kms_key')[keyId]).not.toHaveProperty('policy');
   });
 
   it('never carries a secret value: no secret version, no password anywhere in the JSON', () => {
@@ -269,7 +270,7 @@ describe('webhook stack: functions and outputs', () => {
   });
 
   it('outputs what the README commands need', () => {
-    expect(Object.keys(tf.output ?? {}).sort()).toEqual(['api_url', 'dead_letter_queue_arn', 'queue_url', 'secret_arn', 'table_name']);
+    expect(Object.keys(tf.output ?? {}).sort()).toEqual(['alarm_topic_arn', 'api_url', 'dashboard_name', 'dead_letter_queue_arn', 'queue_url', 'secret_arn', 'table_name']);
     expect(tf.output?.dead_letter_queue_arn.value).toBe(ref('aws_sqs_queue', dlqId, 'arn'));
     expect(tf.output?.secret_arn.value).toBe(ref('aws_secretsmanager_secret', secretId, 'arn'));
   });

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { IGrantable, sidPart } from './grants';
+import { graph, IMonitorable, metricAlarm, MonitoredSection, MonitoringContext } from '../monitoring';
 
 export interface DynamoTableProps {
   /** Physical table name. */
@@ -20,8 +21,9 @@ export interface DynamoTableProps {
  * throttling to tune), point-in-time recovery, server-side encryption with KMS, and deletion
  * protection where asked.
  */
-export class DynamoTable extends Construct {
+export class DynamoTable extends Construct implements IMonitorable {
   readonly table: DynamodbTable;
+  private monitored?: MonitoredSection;
 
   constructor(scope: Construct, id: string, props: DynamoTableProps) {
     super(scope, id);
@@ -54,6 +56,47 @@ export class DynamoTable extends Construct {
 
   get name(): string {
     return this.table.name;
+  }
+
+  /**
+   * Throttled reads and writes, each as an alarm (on-demand tables still throttle past the
+   * per-partition and account limits); consumed capacity as a graph. The throttle-event metrics
+   * need only the table name, where ThrottledRequests would need one alarm per operation.
+   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html
+   */
+  monitor(context: MonitoringContext): MonitoredSection {
+    if (this.monitored) return this.monitored;
+    const t = context.thresholds;
+    const dimensions = { TableName: this.name };
+    const dynamo = { namespace: 'AWS/DynamoDB', dimensions } as const;
+    const alarms = (['Read', 'Write'] as const).map((kind) =>
+      metricAlarm(this, `${kind}ThrottlesAlarm`, {
+        ...dynamo,
+        alarmName: `${this.name}-${kind.toLowerCase()}-throttles`,
+        description: `${kind}s to ${this.name} were throttled ${t.dynamodbThrottles} or more times in 5 minutes. First check: a hot partition key (CloudWatch Contributor Insights), then the account's on-demand throughput limits.`,
+        metricName: `${kind}ThrottleEvents`,
+        stat: 'Sum',
+        periodSeconds: 300,
+        evaluationPeriods: 1,
+        threshold: t.dynamodbThrottles,
+        comparison: 'GreaterThanOrEqualToThreshold',
+        // Emitted only when a request is throttled: no data is the healthy case.
+        treatMissingData: 'notBreaching',
+      }),
+    );
+    const line = (metricName: string, label: string) => ({ ...dynamo, metricName, stat: 'Sum', label });
+    this.monitored = {
+      title: `DynamoDB table ${this.name}`,
+      alarms,
+      widgets: [
+        graph(context, 'Consumed capacity units', [line('ConsumedReadCapacityUnits', 'read'), line('ConsumedWriteCapacityUnits', 'write')]),
+        graph(context, 'Throttle events', [line('ReadThrottleEvents', 'read'), line('WriteThrottleEvents', 'write')], {
+          label: 'alarm',
+          value: t.dynamodbThrottles,
+        }),
+      ],
+    };
+    return this.monitored;
   }
 
   get arn(): string {

@@ -6,6 +6,8 @@ import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { IMonitorable, MonitoredSection, MonitoringContext } from '../monitoring';
+import { monitorApi } from '../monitoring-api';
 import { NodejsFunction } from './nodejs-function';
 
 export interface HttpApiProps {
@@ -75,11 +77,12 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
  * after apply, with no deployment resource to replace), JSON access logs in a log group we own, and
  * throttling on every route.
  */
-export class HttpApi extends Construct {
+export class HttpApi extends Construct implements IMonitorable {
   readonly api: Apigatewayv2Api;
   readonly stage: Apigatewayv2Stage;
   readonly accessLogGroup: CloudwatchLogGroup;
   private readonly routeKeys = new Set<string>();
+  private monitored?: MonitoredSection;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
@@ -115,6 +118,22 @@ export class HttpApi extends Construct {
         throttlingBurstLimit: props.burstLimit,
       },
     });
+  }
+
+  /**
+   * 5xx rate and p99 latency of the stage, alarmed; requests, errors and latency graphed. An
+   * authorizer that fails shows here as 500s and as errors of its own function.
+   */
+  monitor(context: MonitoringContext): MonitoredSection {
+    this.monitored ??= monitorApi(this, context, {
+      kind: 'HTTP API',
+      name: this.api.name,
+      dimensions: { ApiId: this.api.id, Stage: this.stage.name },
+      serverErrorMetric: '5xx',
+      clientErrorMetric: '4xx',
+      logGroupName: this.accessLogGroup.name,
+    });
+    return this.monitored;
   }
 
   /** Base URL of the `$default` stage, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/`. */

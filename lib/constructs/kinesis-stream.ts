@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { KinesisStream } from '@cdktf/provider-aws/lib/kinesis-stream';
 import { throwIfProblems } from './errors';
 import { IGrantable, sidPart } from './grants';
+import { graph, IMonitorable, MonitoredSection, MonitoringContext } from '../monitoring';
 
 export interface EncryptedStreamProps {
   /** Physical stream name. */
@@ -13,10 +14,11 @@ export interface EncryptedStreamProps {
 }
 
 /** A Kinesis data stream encrypted at rest with KMS (the AWS-managed aws/kinesis key). */
-export class EncryptedStream extends Construct {
+export class EncryptedStream extends Construct implements IMonitorable {
   readonly stream: KinesisStream;
   /** Hours records are kept, as deployed. */
   readonly retentionHours: number;
+  private monitored?: MonitoredSection;
 
   constructor(scope: Construct, id: string, props: EncryptedStreamProps) {
     super(scope, id);
@@ -53,6 +55,26 @@ export class EncryptedStream extends Construct {
 
   get name(): string {
     return this.stream.name;
+  }
+
+  /**
+   * Records in and out and throughput exceeded, as graphs. The stream alarms on nothing itself: how
+   * far behind a reader is belongs to its consumer (StreamConsumer), and a writer sees its own
+   * throttling as an API error.
+   * https://docs.aws.amazon.com/streams/latest/dev/monitoring-with-cloudwatch.html
+   */
+  monitor(context: MonitoringContext): MonitoredSection {
+    if (this.monitored) return this.monitored;
+    const line = (metricName: string, label: string) => ({ namespace: 'AWS/Kinesis', metricName, dimensions: { StreamName: this.name }, stat: 'Sum', label });
+    this.monitored = {
+      title: `Kinesis stream ${this.name}`,
+      alarms: [],
+      widgets: [
+        graph(context, 'Records', [line('IncomingRecords', 'in'), line('GetRecords.Records', 'read')]),
+        graph(context, 'Throughput exceeded', [line('WriteProvisionedThroughputExceeded', 'writes'), line('ReadProvisionedThroughputExceeded', 'reads')]),
+      ],
+    };
+    return this.monitored;
   }
 
   get arn(): string {

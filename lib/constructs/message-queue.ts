@@ -4,6 +4,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { throwIfProblems } from './errors';
 import { IGrantable, sidPart } from './grants';
+import { graph, IMonitorable, metricAlarm, MonitoredSection, MonitoringContext } from '../monitoring';
 
 const DAY = 24 * 60 * 60;
 
@@ -31,13 +32,14 @@ export interface MessageQueueProps {
  * An SQS queue, encrypted at rest (SSE-SQS), optionally with a dead-letter queue and an alarm on
  * whichever queue holds failed messages, so a failure is never silent.
  */
-export class MessageQueue extends Construct {
+export class MessageQueue extends Construct implements IMonitorable {
   readonly queue: SqsQueue;
   readonly deadLetterQueue?: SqsQueue;
   /** The alarm on failed messages, if enabled. */
   readonly failureAlarm?: CloudwatchMetricAlarm;
   /** Seconds a received message stays hidden, as deployed. */
   readonly visibilityTimeoutSeconds: number;
+  private monitored?: MonitoredSection;
 
   constructor(scope: Construct, id: string, props: MessageQueueProps) {
     super(scope, id);
@@ -105,6 +107,58 @@ export class MessageQueue extends Construct {
 
   get arn(): string {
     return this.queue.arn;
+  }
+
+  /**
+   * The failure alarm above and, for a work queue (one with a dead-letter queue, so something
+   * consumes it), an alarm on the age of its oldest message: a stuck or too slow consumer shows
+   * there long before anything reaches the DLQ. Traffic, backlog and DLQ depth as graphs.
+   * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
+   */
+  monitor(context: MonitoringContext): MonitoredSection {
+    if (this.monitored) return this.monitored;
+    const t = context.thresholds;
+    const sqs = (queue: SqsQueue, metricName: string, stat: string, label: string) => ({
+      namespace: 'AWS/SQS',
+      metricName,
+      dimensions: { QueueName: queue.name },
+      stat,
+      label,
+    });
+    const alarms = this.failureAlarm ? [this.failureAlarm] : [];
+    if (this.deadLetterQueue) {
+      alarms.unshift(
+        metricAlarm(this, 'OldestMessageAlarm', {
+          ...sqs(this.queue, 'ApproximateAgeOfOldestMessage', 'Maximum', ''),
+          alarmName: `${this.queue.name}-oldest-message-age`,
+          description: `A message has waited in ${this.queue.name} for ${t.queueOldestMessageSeconds}s or more: its consumer is stuck, failing or too slow. First check: the consumer's errors and throttles, then its event source mapping (enabled, concurrency).`,
+          periodSeconds: 60,
+          evaluationPeriods: 3,
+          threshold: t.queueOldestMessageSeconds,
+          comparison: 'GreaterThanOrEqualToThreshold',
+          // SQS stops reporting an idle, empty queue after a few hours: no data is no backlog.
+          treatMissingData: 'notBreaching',
+        }),
+      );
+    }
+    const widgets = [
+      graph(context, 'Messages', [
+        sqs(this.queue, 'NumberOfMessagesSent', 'Sum', 'sent'),
+        sqs(this.queue, 'NumberOfMessagesDeleted', 'Sum', 'processed'),
+        sqs(this.queue, 'ApproximateNumberOfMessagesVisible', 'Maximum', 'waiting'),
+      ]),
+      graph(
+        context,
+        'Age of oldest message (s)',
+        [sqs(this.queue, 'ApproximateAgeOfOldestMessage', 'Maximum', 'oldest')],
+        this.deadLetterQueue ? { label: 'alarm', value: t.queueOldestMessageSeconds } : undefined,
+      ),
+    ];
+    if (this.deadLetterQueue) {
+      widgets.push(graph(context, 'Dead-letter queue depth', [sqs(this.deadLetterQueue, 'ApproximateNumberOfMessagesVisible', 'Maximum', 'in DLQ')]));
+    }
+    this.monitored = { title: `SQS queue ${this.queue.name}`, alarms, widgets };
+    return this.monitored;
   }
 
   get url(): string {

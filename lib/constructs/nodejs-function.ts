@@ -3,6 +3,7 @@ import { AssetType, TerraformAsset } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { bundleLambda, DEFAULT_RUNTIME, LambdaBundle, NodeRuntime } from '../bundling';
+import { graph, IMonitorable, metricAlarm, MonitoredSection, MonitoringContext } from '../monitoring';
 import { throwIfProblems } from './errors';
 import { IGrantable, IPrincipalPolicy } from './grants';
 import { ServiceRole } from './service-role';
@@ -38,7 +39,7 @@ const DEFAULT_TIMEOUT_SECONDS = 10;
  * `function` is the escape hatch to the underlying `aws_lambda_function`; siblings read the typed
  * attributes below instead.
  */
-export class NodejsFunction extends Construct implements IGrantable {
+export class NodejsFunction extends Construct implements IGrantable, IMonitorable {
   readonly function: LambdaFunction;
   readonly role: ServiceRole;
   readonly grantPrincipal: IPrincipalPolicy;
@@ -46,6 +47,7 @@ export class NodejsFunction extends Construct implements IGrantable {
   readonly timeoutSeconds: number;
   readonly logGroup: CloudwatchLogGroup;
   readonly bundle: LambdaBundle;
+  private monitored?: MonitoredSection;
 
   constructor(scope: Construct, id: string, props: NodejsFunctionProps) {
     super(scope, id);
@@ -113,6 +115,65 @@ export class NodejsFunction extends Construct implements IGrantable {
 
   get arn(): string {
     return this.function.arn;
+  }
+
+  /**
+   * Errors, throttles and a p99 duration close to the timeout (the next slow call times out), each
+   * as an alarm; invocations, duration and concurrency as graphs.
+   * https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
+   */
+  monitor(context: MonitoringContext): MonitoredSection {
+    if (this.monitored) return this.monitored;
+    const t = context.thresholds;
+    const name = this.functionName;
+    const dimensions = { FunctionName: name };
+    const lambda = { namespace: 'AWS/Lambda', dimensions } as const;
+    const nearTimeoutMs = Math.round((this.timeoutSeconds * 1000 * t.lambdaDurationPercentOfTimeout) / 100);
+    // Lambda emits these only for invocations: no data is no traffic, which is healthy.
+    const quiet = { periodSeconds: 300, evaluationPeriods: 1, comparison: 'GreaterThanOrEqualToThreshold', treatMissingData: 'notBreaching' } as const;
+    const alarms = [
+      metricAlarm(this, 'ErrorsAlarm', {
+        ...lambda,
+        ...quiet,
+        alarmName: `${name}-errors`,
+        description: `${name} failed ${t.lambdaErrors} or more times in 5 minutes. First check: ERROR lines in ${this.logGroup.name}, then the failed traces in X-Ray.`,
+        metricName: 'Errors',
+        stat: 'Sum',
+        threshold: t.lambdaErrors,
+      }),
+      metricAlarm(this, 'ThrottlesAlarm', {
+        ...lambda,
+        ...quiet,
+        alarmName: `${name}-throttles`,
+        description: `${name} was throttled ${t.lambdaThrottles} or more times in 5 minutes: callers were refused or delayed. First check: the account's concurrent executions and this function's reserved concurrency.`,
+        metricName: 'Throttles',
+        stat: 'Sum',
+        threshold: t.lambdaThrottles,
+      }),
+      metricAlarm(this, 'DurationAlarm', {
+        ...lambda,
+        ...quiet,
+        alarmName: `${name}-duration`,
+        description: `p99 duration of ${name} reached ${t.lambdaDurationPercentOfTimeout}% of its ${this.timeoutSeconds}s timeout: the slowest calls are about to time out. First check: the slowest traces in X-Ray (a slow dependency), then memory size and timeout.`,
+        metricName: 'Duration',
+        stat: 'p99',
+        threshold: nearTimeoutMs,
+      }),
+    ];
+    const line = (metricName: string, stat: string, label: string) => ({ ...lambda, metricName, stat, label });
+    this.monitored = {
+      title: `Lambda function ${name}`,
+      alarms,
+      widgets: [
+        graph(context, 'Invocations, errors, throttles', [line('Invocations', 'Sum', 'invocations'), line('Errors', 'Sum', 'errors'), line('Throttles', 'Sum', 'throttles')]),
+        graph(context, 'Duration (ms)', [line('Duration', 'p50', 'p50'), line('Duration', 'p99', 'p99'), line('Duration', 'Maximum', 'max')], {
+          label: `${t.lambdaDurationPercentOfTimeout}% of timeout`,
+          value: nearTimeoutMs,
+        }),
+        graph(context, 'Concurrent executions', [line('ConcurrentExecutions', 'Maximum', 'concurrent')]),
+      ],
+    };
+    return this.monitored;
   }
 
   get invokeArn(): string {

@@ -5,6 +5,7 @@ import { throwIfProblems } from './errors';
 import { EncryptedStream } from './kinesis-stream';
 import { MessageQueue } from './message-queue';
 import { NodejsFunction } from './nodejs-function';
+import { graph, IMonitorable, MonitoredSection, MonitoringContext } from '../monitoring';
 
 const DAY = 24 * 60 * 60;
 
@@ -44,10 +45,13 @@ export interface StreamConsumerProps {
  * The failure queue receives Lambda's invocation record (shard, sequence-number range), not the
  * data: replay from the stream within its retention.
  */
-export class StreamConsumer extends Construct {
+export class StreamConsumer extends Construct implements IMonitorable {
   readonly mapping: LambdaEventSourceMapping;
   readonly failureQueue: MessageQueue;
   readonly iteratorAgeAlarm: CloudwatchMetricAlarm;
+  private readonly stream: EncryptedStream;
+  private readonly iteratorAgeAlarmMs: number;
+  private monitored?: MonitoredSection;
 
   constructor(scope: Construct, id: string, props: StreamConsumerProps) {
     super(scope, id);
@@ -60,6 +64,8 @@ export class StreamConsumer extends Construct {
       iteratorAgeAlarmMs: props.iteratorAgeAlarmMs ?? 600_000,
     };
     throwIfProblems(this, problemsOf(settings, props.stream.retentionHours));
+    this.stream = props.stream;
+    this.iteratorAgeAlarmMs = settings.iteratorAgeAlarmMs;
 
     this.failureQueue = new MessageQueue(this, 'FailureQueue', {
       name: props.failureQueueName,
@@ -103,6 +109,30 @@ export class StreamConsumer extends Construct {
       treatMissingData: 'missing',
       alarmActions: props.alarmActions ? [...props.alarmActions] : undefined,
     });
+  }
+
+  /** How far behind the consumer is, and the batches that failed every retry: both alarmed. */
+  monitor(context: MonitoringContext): MonitoredSection {
+    if (this.monitored) return this.monitored;
+    const failures = this.failureQueue.monitor(context);
+    const iteratorAge = {
+      namespace: 'AWS/Kinesis',
+      metricName: 'GetRecords.IteratorAgeMilliseconds',
+      dimensions: { StreamName: this.stream.name },
+      stat: 'Maximum',
+      label: 'iterator age',
+    };
+    this.monitored = {
+      title: `Consumer of ${this.stream.name}`,
+      alarms: [this.iteratorAgeAlarm, ...failures.alarms],
+      widgets: [
+        graph(context, 'Iterator age (ms)', [iteratorAge], { label: 'alarm', value: this.iteratorAgeAlarmMs }),
+        graph(context, 'Failed batches waiting', [
+          { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: this.failureQueue.queue.name }, stat: 'Maximum', label: 'failure queue' },
+        ]),
+      ],
+    };
+    return this.monitored;
   }
 }
 

@@ -1,7 +1,11 @@
+import { buildGraph, TerraformJson } from './diagram-graph';
+import { CHANGE_STYLES, DiagramChange, renderMermaid } from './diagram-mermaid';
+
 /**
  * Turns `terraform show -json <planfile>` output of every stack into one Markdown summary for a
  * pull request: the replacements and deletions of stateful resources first, in bold (they lose
- * data), then a table of what each stack adds, changes, destroys and replaces.
+ * data), then a table of what each stack adds, changes, destroys and replaces, and the stack's
+ * diagram (the one `npm run diagrams` draws) with the changed nodes marked.
  *
  * Pure: no I/O, so it is tested on real plan JSON without running anything.
  */
@@ -15,7 +19,11 @@ export interface ResourceChange {
   readonly address: string;
   readonly mode: 'managed' | 'data';
   readonly type: string;
-  readonly change: { readonly actions: readonly string[] };
+  readonly change: {
+    readonly actions: readonly string[];
+    /** The resource's attributes before the change (null for a create). */
+    readonly before?: Readonly<Record<string, unknown>> | null;
+  };
   readonly action_reason?: string;
 }
 
@@ -24,6 +32,8 @@ export interface StackPlan {
   /** The parsed plan; absent when the stack was not planned (then `skipped` says why). */
   readonly plan?: PlanJson;
   readonly skipped?: string;
+  /** The stack's synthesized Terraform (`cdk.tf.json`); when given, the summary draws where the changes land. */
+  readonly config?: TerraformJson;
 }
 
 export interface ChangeCounts {
@@ -120,7 +130,7 @@ export function summarizePlans(plans: readonly StackPlan[]): string {
   }
   lines.push('');
 
-  for (const { stack, plan, skipped } of plans) {
+  for (const { stack, plan, skipped, config } of plans) {
     lines.push(`### ${stack}`, '');
     if (!plan) {
       lines.push(`_Not planned: ${skipped ?? 'no plan'}._`, '');
@@ -134,9 +144,26 @@ export function summarizePlans(plans: readonly StackPlan[]): string {
       lines.push('No changes.', '');
       continue;
     }
+    if (config) lines.push(...changeDiagram(config, changed));
     lines.push('<details><summary>Resources</summary>', '');
     for (const change of changed) lines.push(`- ${actionOf(change)}: \`${change.address}\``);
     lines.push('', '</details>', '');
   }
   return lines.join('\n');
+}
+
+/** The stack's diagram with each changed resource marked on the node it is drawn as or folded into. */
+export function changeDiagram(config: TerraformJson, changed: readonly ResourceChange[]): string[] {
+  const changes: DiagramChange[] = changed.map((c) => ({ address: c.address, action: actionOf(c)!, name: nameOf(c) }));
+  const legend = (Object.keys(CHANGE_STYLES) as (keyof typeof CHANGE_STYLES)[]).map((a) => `${CHANGE_STYLES[a].marker} ${CHANGE_STYLES[a].word}`).join(' · ');
+  return ['```mermaid', renderMermaid(buildGraph(config), changes), '```', '', `_${legend}: a node is marked when it, or a role, policy, log group or other resource folded into it, changes._`, ''];
+}
+
+/** The name a destroyed resource had, to label it in the diagram. */
+function nameOf(change: ResourceChange): string | undefined {
+  const before = change.change.before ?? {};
+  for (const key of ['name', 'function_name', 'bucket', 'dashboard_name']) {
+    if (typeof before[key] === 'string') return before[key] as string;
+  }
+  return undefined;
 }

@@ -46,7 +46,14 @@ export class CommentsStack extends PipelineStack {
       stream,
       function: consumer,
       failureQueueName: `${this.namePrefix}-consumer-failures`,
+      iteratorAgeAlarmMs: config.alarmIteratorAgeSeconds * 1000,
     });
+
+    // Request path: API -> table -> change stream -> consumer -> its iterator age and failed batches.
+    const monitoring = this.addMonitoring([api.api, table, stream, consumer, consuming]);
+    new TerraformOutput(this, 'dashboard_name', { value: monitoring.dashboardName, description: 'CloudWatch dashboard of this pipeline' });
+    new TerraformOutput(this, 'alarm_topic_arn', { value: monitoring.alarmTopicArn, description: 'SNS topic every alarm of this pipeline notifies' });
+
 
     new TerraformOutput(this, 'api_url', { value: api.url, description: 'Base URL of the comments API stage' });
     new TerraformOutput(this, 'table_name', { value: table.name });

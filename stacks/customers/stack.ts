@@ -59,6 +59,10 @@ export class CustomersStack extends PipelineStack {
       ...usagePlanLimits(config),
     });
 
+    // Request path: API -> handler -> table.
+    const monitoring = this.addMonitoring([api, handler, table]);
+    new TerraformOutput(this, 'dashboard_name', { value: monitoring.dashboardName, description: 'CloudWatch dashboard of this pipeline' });
+    new TerraformOutput(this, 'alarm_topic_arn', { value: monitoring.alarmTopicArn, description: 'SNS topic every alarm of this pipeline notifies' });
     new TerraformOutput(this, 'api_url', { value: api.url, description: 'Base URL of the customer API stage' });
     new TerraformOutput(this, 'table_name', { value: table.name });
     new TerraformOutput(this, 'function_name', { value: handler.functionName });

@@ -37,6 +37,10 @@ export class KinesisPutRecordStack extends PipelineStack {
       ...usagePlanLimits(config),
     });
 
+    // Request path: API -> the streams it writes to and reads from.
+    const monitoring = this.addMonitoring([api, ...proxy.streams.map((s) => s.stream)]);
+    new TerraformOutput(this, 'dashboard_name', { value: monitoring.dashboardName, description: 'CloudWatch dashboard of this pipeline' });
+    new TerraformOutput(this, 'alarm_topic_arn', { value: monitoring.alarmTopicArn, description: 'SNS topic every alarm of this pipeline notifies' });
     new TerraformOutput(this, 'api_url', { value: api.url, description: 'Base URL of the PutRecord API stage' });
     new TerraformOutput(this, 'streams', {
       value: proxy.streamNames,

@@ -120,6 +120,10 @@ export class WebhookStack extends PipelineStack {
     });
     api.addRoute('POST /submit', { integration: enqueue, authorizer: basicAuth });
 
+    // Request path: API (and its authorizer) -> queue -> consumer -> table; the secret's rotation last.
+    const monitoring = this.addMonitoring([api, authorizer, queue, consumer, table, credentials.rotationFunction]);
+    new TerraformOutput(this, 'dashboard_name', { value: monitoring.dashboardName, description: 'CloudWatch dashboard of this pipeline' });
+    new TerraformOutput(this, 'alarm_topic_arn', { value: monitoring.alarmTopicArn, description: 'SNS topic every alarm of this pipeline notifies' });
     new TerraformOutput(this, 'api_url', { value: api.url, description: 'Base URL of the webhook API; POST to <api_url>submit' });
     new TerraformOutput(this, 'secret_arn', {
       value: credentials.arn,

@@ -10,6 +10,8 @@ import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { ConstructValidationError } from '../errors';
+import { IMonitorable, MonitoredSection, MonitoringContext } from '../../monitoring';
+import { monitorApi } from '../../monitoring-api';
 import { NodejsFunction } from '../nodejs-function';
 import { addRestApiDeployment } from './deployment';
 import { addGatewayResponses } from './gateway-responses';
@@ -88,7 +90,7 @@ export const ACCESS_LOG_FORMAT = `{${[
  * The stage writes JSON access logs, traces with X-Ray and throttles every method; gateway errors
  * answer JSON.
  */
-export class RestApi extends Construct {
+export class RestApi extends Construct implements IMonitorable {
   readonly api: ApiGatewayRestApi;
   readonly deployment: ApiGatewayDeployment;
   readonly stage: ApiGatewayStage;
@@ -97,6 +99,7 @@ export class RestApi extends Construct {
   private readonly resources = new Map<string, string>();
   private readonly validators = new Map<string, ApiGatewayRequestValidator>();
   private readonly lambdaPermissions = new Set<string>();
+  private monitored?: MonitoredSection;
 
   constructor(scope: Construct, id: string, props: RestApiProps) {
     super(scope, id);
@@ -154,6 +157,19 @@ export class RestApi extends Construct {
 
   get restApiId(): string {
     return this.api.id;
+  }
+
+  /** 5xx rate and p99 latency of the stage, alarmed; requests, errors and latency graphed. */
+  monitor(context: MonitoringContext): MonitoredSection {
+    this.monitored ??= monitorApi(this, context, {
+      kind: 'REST API',
+      name: this.api.name,
+      dimensions: { ApiName: this.api.name, Stage: this.stage.stageName },
+      serverErrorMetric: '5XXError',
+      clientErrorMetric: '4XXError',
+      logGroupName: this.accessLogGroup.name,
+    });
+    return this.monitored;
   }
 
   /** The stage's name as a reference to the stage, so whatever uses it (a usage plan) waits for the stage. */

@@ -1,0 +1,86 @@
+import { Aspects, Testing, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { AlarmActions, metricAlarm } from '../../lib/monitoring';
+import { buildStacks } from '../../stacks';
+import { resourcesOf, testConfig, TfJson } from '../support/synth';
+
+function stack(): TerraformStack {
+  const s = new TerraformStack(Testing.app(), 'test');
+  new AwsProvider(s, 'aws', { region: 'eu-west-1' });
+  return s;
+}
+
+const alarmsOf = (s: TerraformStack) => Object.values(resourcesOf(JSON.parse(Testing.synth(s)) as TfJson, 'aws_cloudwatch_metric_alarm'));
+
+describe('AlarmActions', () => {
+  it('fills in missing alarm and OK actions and keeps explicit ones', () => {
+    const s = stack();
+    new CloudwatchMetricAlarm(s, 'Bare', { alarmName: 'bare', comparisonOperator: 'GreaterThanThreshold', evaluationPeriods: 1 });
+    new CloudwatchMetricAlarm(s, 'Explicit', {
+      alarmName: 'explicit',
+      comparisonOperator: 'GreaterThanThreshold',
+      evaluationPeriods: 1,
+      alarmActions: ['arn:aws:sns:eu-west-1:123456789012:other'],
+    });
+    Aspects.of(s).add(new AlarmActions(['arn:aws:sns:eu-west-1:123456789012:alarms']));
+    expect(alarmsOf(s).map((a) => [a.alarm_name, a.alarm_actions, a.ok_actions])).toEqual([
+      ['bare', ['arn:aws:sns:eu-west-1:123456789012:alarms'], ['arn:aws:sns:eu-west-1:123456789012:alarms']],
+      ['explicit', ['arn:aws:sns:eu-west-1:123456789012:other'], ['arn:aws:sns:eu-west-1:123456789012:alarms']],
+    ]);
+  });
+});
+
+describe('metricAlarm', () => {
+  it('sends a percentile as extended_statistic and anything else as statistic', () => {
+    const s = stack();
+    const common = { description: 'd', namespace: 'AWS/Lambda', dimensions: { FunctionName: 'f' }, periodSeconds: 300, evaluationPeriods: 1, threshold: 1, comparison: 'GreaterThanOrEqualToThreshold', treatMissingData: 'notBreaching' } as const;
+    metricAlarm(s, 'P99', { ...common, alarmName: 'p99', metricName: 'Duration', stat: 'p99' });
+    metricAlarm(s, 'Sum', { ...common, alarmName: 'sum', metricName: 'Errors', stat: 'Sum' });
+    const [p99, sum] = alarmsOf(s);
+    expect(p99).toMatchObject({ extended_statistic: 'p99', treat_missing_data: 'notBreaching' });
+    expect(p99).not.toHaveProperty('statistic');
+    expect(sum).toMatchObject({ statistic: 'Sum' });
+    expect(sum).not.toHaveProperty('extended_statistic');
+  });
+});
+
+describe('thresholds come from the settings', () => {
+  const webhookAlarms = (env: Record<string, string>) => {
+    const app = Testing.app();
+    buildStacks(app, testConfig(env));
+    const webhook = app.node.children.find((c) => c.node.id === 'apigw-sqs-lambda-dynamodb') as TerraformStack;
+    return alarmsOf(webhook);
+  };
+  const byName = (alarms: Record<string, unknown>[], suffix: string, function_?: string) =>
+    alarms.filter((a) => String(a.alarm_name).endsWith(suffix) && (!function_ || String(a.alarm_name).includes(function_)));
+
+  it('uses the defaults, and every alarm sets treat_missing_data', () => {
+    const alarms = webhookAlarms({});
+    expect(alarms).toHaveLength(15);
+    expect(alarms.every((a) => a.treat_missing_data === 'notBreaching' || a.treat_missing_data === 'missing')).toBe(true);
+    expect(byName(alarms, '-5xx-rate')[0]).toMatchObject({ metric_name: '5xx', statistic: 'Average', threshold: 0.01, datapoints_to_alarm: 3, evaluation_periods: 5 });
+    expect(byName(alarms, '-p99-latency')[0]).toMatchObject({ metric_name: 'Latency', extended_statistic: 'p99', threshold: 3000 });
+    expect(byName(alarms, '-oldest-message-age')[0]).toMatchObject({ metric_name: 'ApproximateAgeOfOldestMessage', threshold: 600 });
+  });
+
+  it('follows each PIPELINES_ALARM_* setting', () => {
+    const alarms = webhookAlarms({
+      PIPELINES_ALARM_API_ERROR_PERCENT: '5',
+      PIPELINES_ALARM_API_LATENCY_MS: '1500',
+      PIPELINES_ALARM_LAMBDA_ERRORS: '3',
+      PIPELINES_ALARM_LAMBDA_THROTTLES: '4',
+      PIPELINES_ALARM_LAMBDA_DURATION_PERCENT: '50',
+      PIPELINES_ALARM_QUEUE_AGE_SECONDS: '120',
+      PIPELINES_ALARM_DYNAMODB_THROTTLES: '7',
+    });
+    expect(byName(alarms, '-5xx-rate')[0].threshold).toBe(0.05);
+    expect(byName(alarms, '-p99-latency')[0].threshold).toBe(1500);
+    expect(byName(alarms, '-errors').map((a) => a.threshold)).toEqual([3, 3, 3]);
+    expect(byName(alarms, '-throttles', 'Consumer_Function').map((a) => a.threshold)).toEqual([4]);
+    // The consumer's timeout is 30 s: half of it.
+    expect(byName(alarms, '-duration', 'Consumer_Function')[0].threshold).toBe(15000);
+    expect(byName(alarms, '-oldest-message-age')[0].threshold).toBe(120);
+    expect(byName(alarms, '-read-throttles')[0].threshold).toBe(7);
+  });
+});
