@@ -148,4 +148,10 @@ describe('committed diagrams', () => {
     }
     expect(fs.readdirSync(DIAGRAM_DIR).sort()).toEqual([...files.keys()].filter((f) => f.startsWith(DIAGRAM_DIR)).map((f) => path.basename(f)).sort());
   });
+  it("are shown in the README, one for every pipeline", () => {
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    for (const stack of ['apigw-lambda-dynamodb-customers', 'apigw-dynamodb-kinesis-lambda', 'apigw-kinesis-proxy', 'apigw-kinesis-putrecord', 'apigw-sqs-lambda-dynamodb']) {
+      expect(readme).toMatch(new RegExp(`<!-- diagram:${stack} -->\\n\`\`\`mermaid\\nflowchart LR`));
+    }
+  });
 });
