@@ -13,7 +13,7 @@ import {
   SELECTION_PATTERNS,
 } from '../../stacks/comments/templates';
 import { Moto, startMoto } from '../support/moto';
-import { renderMappingTemplate, renderRequestTemplate, VtlInputError } from '../support/vtl';
+import { renderMappingTemplate, renderRequestTemplate, VtlInputError } from '../../local/vtl/renderer';
 
 /**
  * The deployed mapping templates of POST /comment, rendered with a Velocity engine and API

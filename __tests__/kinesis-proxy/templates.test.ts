@@ -3,7 +3,7 @@ import { KinesisProxyStack } from '../../stacks/kinesis-proxy/stack';
 import { AWKWARD_RECORDS, createStreams, emulatorKinesisClient, GatewayExchange, renderResponse, requestTemplateOf, responseTemplateOf, routesOf, throughApiGateway } from '../support/kinesis';
 import { startMoto, Moto } from '../support/moto';
 import { synthStack, testConfig } from '../support/synth';
-import { renderRequestTemplate, VtlRequest } from '../support/vtl';
+import { renderRequestTemplate, VtlRequest } from '../../local/vtl/renderer';
 
 /**
  * Every mapping template of the Kinesis proxy, rendered from the synthesized stack with the VTL

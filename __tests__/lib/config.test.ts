@@ -24,6 +24,7 @@ describe('loadConfig defaults', () => {
       apiQuotaPerDay: 10000,
       target: 'aws',
       localEndpoint: 'http://127.0.0.1:5000',
+      localGatewayPort: 4010,
       proxyStreams: ['events'],
       putRecordStreams: ['orders', 'clicks'],
     });
@@ -80,6 +81,9 @@ describe('loadConfig validation', () => {
     ['target', { PIPELINES_TARGET: 'azure' }, /PIPELINES_TARGET="azure": must be "aws" or "local"/],
     ['endpoint', { PIPELINES_LOCAL_ENDPOINT: 'localhost:5000' }, /PIPELINES_LOCAL_ENDPOINT="localhost:5000": must be an http\(s\) URL/],
     ['endpoint with path', { PIPELINES_LOCAL_ENDPOINT: 'http://127.0.0.1:5000/moto' }, /PIPELINES_LOCAL_ENDPOINT/],
+    ['gateway port', { PIPELINES_LOCAL_GATEWAY_PORT: '80' }, /PIPELINES_LOCAL_GATEWAY_PORT="80": must be a whole number from 1024 to 65535\. Fix: set PIPELINES_LOCAL_GATEWAY_PORT/],
+    ['gateway port not a number', { PIPELINES_LOCAL_GATEWAY_PORT: 'http' }, /PIPELINES_LOCAL_GATEWAY_PORT/],
+    ['gateway port on the emulator', { PIPELINES_LOCAL_GATEWAY_PORT: '5000' }, /PIPELINES_LOCAL_GATEWAY_PORT="5000": is the emulator's own port/],
     ['proxy streams', { PIPELINES_PROXY_STREAMS: 'Events' }, /PIPELINES_PROXY_STREAMS="Events": must be 1-10 distinct/],
     ['duplicate streams', { PIPELINES_PUTRECORD_STREAMS: 'a,a' }, /PIPELINES_PUTRECORD_STREAMS/],
     ['empty stream name', { PIPELINES_PUTRECORD_STREAMS: 'a,,b' }, /PIPELINES_PUTRECORD_STREAMS/],

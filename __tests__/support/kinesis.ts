@@ -1,7 +1,7 @@
 import { CreateStreamCommand, DescribeStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { policyStatements, ref, resourcesOf, TfJson } from './synth';
-import { renderMappingTemplate, VtlRequest } from './vtl';
+import { renderMappingTemplate, VtlRequest } from '../../local/vtl/renderer';
 
 /** One method of a synthesized REST API with its integration and integration responses. */
 export interface Route {
