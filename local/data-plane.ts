@@ -12,6 +12,7 @@ import { FunctionRegistry } from './lambda/functions';
 import { loadRestApis } from './rest/definition';
 import { RestApiHandler } from './rest/rest-api-handler';
 import { basePath, createGatewayServer, MountedApi } from './server/gateway-server';
+import { FunctionLogs } from './lambda/function-logs';
 import { unsupportedFeatures } from './unsupported';
 
 /**
@@ -47,7 +48,11 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   const target: EmulatorTarget = { endpoint: options.endpoint, region: options.region };
   const stacks = await readLocalDeployment(options.outdir, target);
   const [restApis, httpApis] = await Promise.all([loadRestApis(target), loadHttpApis(target)]);
-  const functions = new FunctionRegistry(target, stacks, (fn, line) => options.log(`[${fn}] ${line}`));
+  const functionLogs = new FunctionLogs(path.join(options.localDir, 'logs'));
+  const functions = new FunctionRegistry(target, stacks, (fn, line) => {
+    options.log(`[${fn}] ${line}`);
+    functionLogs.write(fn, line);
+  });
   const services = new ServiceCaller(target, new RoleCredentials(target));
   const knownCredentials = new Map([[EMULATOR_CREDENTIALS.accessKeyId, EMULATOR_CREDENTIALS.secretAccessKey]]);
   const deps = { functions, services, accountId: ACCOUNT_ID, knownCredentials, region: options.region };
@@ -94,6 +99,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await functions.stop();
+      functionLogs.close();
       if (fs.existsSync(endpointsFile)) fs.rmSync(endpointsFile);
     },
   };
