@@ -72,7 +72,8 @@ function signingKey(secret: string, date: string, region: string, service: strin
   return hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
 }
 
-function signature(request: SignableRequest, signedHeaders: readonly string[], amzDate: string, scope: string, secret: string, payloadHash: string): string {
+/** The hex signature of `request` over `signedHeaders` (exported for the documentation's worked example). */
+export function signature(request: SignableRequest, signedHeaders: readonly string[], amzDate: string, scope: string, secret: string, payloadHash: string): string {
   const [date, region, service] = scope.split('/');
   const stringToSign = [ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest(request, signedHeaders, payloadHash))].join('\n');
   return crypto.createHmac('sha256', signingKey(secret, date, region, service)).update(stringToSign, 'utf8').digest('hex');
@@ -117,7 +118,8 @@ export function verifySignature(request: SignableRequest, known: ReadonlyMap<str
   if (scope.split('/')[2] !== service || !scope.startsWith(amzDate.slice(0, 8))) {
     return { ok: false, reason: 'mismatch', message: `Credential should be scoped to a valid date, region and the service ${service}.` };
   }
-  const payloadHash = request.headers['x-amz-content-sha256'] && request.headers['x-amz-content-sha256'] !== 'UNSIGNED-PAYLOAD' ? sha256Hex(request.body) : sha256Hex(request.body);
+  // The payload is hashed from the body received; a client's x-amz-content-sha256 claim is not trusted.
+  const payloadHash = sha256Hex(request.body);
   const expected = signature(request, signedList.split(';'), amzDate, scope, secret, payloadHash);
   if (!crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(given))) {
     return {
