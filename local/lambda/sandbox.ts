@@ -138,14 +138,17 @@ export class Sandbox {
       this.pending = undefined;
       resolve(message.ok ? { ok: true, result: message.result } : { ok: false, error: message.error });
     });
+    // A worker discarded at a timeout exits later: only the current worker may fail the pending event.
     worker.on('error', (error) => {
+      if (this.worker !== worker) return;
       this.options.log(`sandbox crashed: ${error.message}`);
-      this.failPending({ errorType: 'Runtime.ExitError', errorMessage: error.message });
       this.worker = undefined;
+      this.failPending({ errorType: 'Runtime.ExitError', errorMessage: error.message });
     });
     worker.on('exit', (code) => {
-      if (this.worker === worker) this.worker = undefined;
-      this.failPending({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: exited with code ${code}` });
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.failPending({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with code ${code}` });
     });
     this.worker = worker;
     return worker;
