@@ -1,11 +1,7 @@
 import { ConfigError, loadConfig } from '../lib/config';
-import { CUSTOMERS, smokeCustomers } from './lib/smoke-customers';
-import { COMMENTS, smokeComments } from './lib/smoke-comments';
-import { KINESIS_PROXY, smokeKinesisProxy } from './lib/smoke-kinesis-proxy';
-import { KINESIS_PUTRECORD, smokeKinesisPutRecord } from './lib/smoke-kinesis-putrecord';
+import { CONTRACTS, runContracts } from './lib/smoke-contracts';
 import { SmokeRun } from './lib/smoke-runner';
-import { SmokeTarget, smokeTarget } from './lib/smoke-target';
-import { smokeWebhook, WEBHOOK } from './lib/smoke-webhook';
+import { smokeTarget } from './lib/smoke-target';
 
 /**
  * `npm run smoke [-- <stack>...] [--target local|aws] [--wait-dlq]`: each pipeline's contract
@@ -16,14 +12,6 @@ import { smokeWebhook, WEBHOOK } from './lib/smoke-webhook';
  *   --target aws    `npm run deploy`: the caller's AWS credentials (default chain)
  *   --wait-dlq      on AWS, also wait (up to 20 min) for the poison submission to reach the DLQ
  */
-const CONTRACTS: Readonly<Record<string, (run: SmokeRun, target: SmokeTarget, flags: { waitForDlqOnAws: boolean }) => Promise<void>>> = {
-  [CUSTOMERS]: smokeCustomers,
-  [COMMENTS]: smokeComments,
-  [KINESIS_PROXY]: smokeKinesisProxy,
-  [KINESIS_PUTRECORD]: smokeKinesisPutRecord,
-  [WEBHOOK]: (run, target, flags) => smokeWebhook(run, target, flags),
-};
-
 export function parseSmokeArgs(args: readonly string[]): { stacks: string[]; target: 'local' | 'aws'; waitForDlqOnAws: boolean } {
   const stacks: string[] = [];
   let target: 'local' | 'aws' = 'local';
@@ -57,9 +45,7 @@ async function main(args: readonly string[]): Promise<number> {
   const smoke = smokeTarget(target, config);
   const run = new SmokeRun();
   process.stdout.write(`smoke against ${target === 'local' ? `the local data plane and ${config.localEndpoint}` : `AWS (${config.region})`}: ${stacks.join(', ')}\n`);
-  // The pipelines are independent: run them side by side, each step still printed as it ends.
-  await Promise.all(stacks.map((stack) => CONTRACTS[stack](run, smoke, { waitForDlqOnAws })));
-  return run.finish(started);
+  return runContracts(run, smoke, stacks, { waitForDlqOnAws }, started);
 }
 
 if (require.main === module) {

@@ -1,11 +1,12 @@
 import { gatewayResponse } from '../../local/rest/gateway-responses';
+import { GatewayResponseDefinition } from '../../local/rest/definition';
 import { newRequestContext } from '../../local/rest/request-context';
 
 // AWS: "Gateway response types for API Gateway" and "Set up gateway responses"
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html
 const body = '{"message":$context.error.messageString,"type":"$context.error.responseType","requestId":"$context.requestId"}';
-const deployed = new Map([
+const deployed = new Map<string, GatewayResponseDefinition>([
   ['DEFAULT_4XX', { responseParameters: { 'gatewayresponse.header.Content-Type': "'application/json'" }, responseTemplates: { 'application/json': body } }],
   [
     'BAD_REQUEST_BODY',

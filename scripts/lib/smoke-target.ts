@@ -30,7 +30,14 @@ export interface SmokeTarget {
   readonly functionLogDir?: string;
 }
 
-export function smokeTarget(kind: 'local' | 'aws', config: PipelinesConfig): SmokeTarget {
+export interface LocalPaths {
+  /** Where serve:local wrote endpoints.json and the function logs. @default .local */
+  readonly localDir: string;
+  /** The synthesized app deploy:local applied. @default .local/cdktf.out */
+  readonly outdir: string;
+}
+
+export function smokeTarget(kind: 'local' | 'aws', config: PipelinesConfig, paths: LocalPaths = { localDir: LOCAL_DIR, outdir: LOCAL_OUTDIR }): SmokeTarget {
   if (kind === 'local') {
     const target = { endpoint: config.localEndpoint, region: config.region };
     let deployment: ReturnType<typeof readLocalDeployment> | undefined;
@@ -38,12 +45,12 @@ export function smokeTarget(kind: 'local' | 'aws', config: PipelinesConfig): Smo
       kind,
       region: config.region,
       clientConfig: { endpoint: config.localEndpoint, region: config.region, credentials: EMULATOR_CREDENTIALS, requestHandler: new NodeHttpHandler() },
-      functionLogDir: path.join(LOCAL_DIR, 'logs'),
+      functionLogDir: path.join(paths.localDir, 'logs'),
       async outputs(stack) {
-        const endpointsFile = path.join(LOCAL_DIR, ENDPOINTS_FILE);
+        const endpointsFile = path.join(paths.localDir, ENDPOINTS_FILE);
         if (!fs.existsSync(endpointsFile)) throw new Error(`${endpointsFile} is missing: start \`npm run serve:local\` first (it writes the local API URLs).`);
         const endpoints = JSON.parse(fs.readFileSync(endpointsFile, 'utf8')) as Record<string, { api_url: string }>;
-        deployment ??= readLocalDeployment(LOCAL_OUTDIR, target);
+        deployment ??= readLocalDeployment(paths.outdir, target);
         const deployed = (await deployment).find((s) => s.name === stack);
         if (!deployed) throw new Error(`Stack ${stack} is not deployed to the emulator; run \`npm run deploy:local\`.`);
         if (!endpoints[stack]) throw new Error(`serve:local serves no API of ${stack}; restart it after the deploy.`);
