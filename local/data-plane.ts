@@ -42,6 +42,7 @@ export interface DataPlane {
 }
 
 export const ENDPOINTS_FILE = 'endpoints.json';
+export const CHECKPOINTS_FILE = 'event-source-checkpoints.json';
 const ACCOUNT_ID = '123456789012';
 
 export async function startDataPlane(options: DataPlaneOptions): Promise<DataPlane> {
@@ -80,7 +81,14 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     if (api.stack) endpoints[api.stack] = { api_url: `${url}${basePath(api)}` };
   }
   const notices = unsupportedFeatures(restApis, httpApis);
-  const eventSources = await startEventSources({ target, functions, stacks, log: options.log, sqsRetrySeconds: options.sqsRetrySeconds });
+  const eventSources = await startEventSources({
+    target,
+    functions,
+    stacks,
+    log: options.log,
+    sqsRetrySeconds: options.sqsRetrySeconds,
+    checkpointFile: path.join(options.localDir, CHECKPOINTS_FILE),
+  });
   notices.push(...eventSources.notices);
 
   fs.mkdirSync(options.localDir, { recursive: true });

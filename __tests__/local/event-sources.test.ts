@@ -1,3 +1,7 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Checkpoints } from '../../local/event-sources/checkpoints';
 import { deliverBatch } from '../../local/event-sources/invoke-record';
 import { toKinesisChangeRecord } from '../../local/event-sources/table-kinesis-destination';
 import { FunctionRegistry } from '../../local/lambda/functions';
@@ -58,5 +62,20 @@ describe('Kinesis Data Streams for DynamoDB record format', () => {
     });
     expect(record.dynamodb).not.toHaveProperty('OldImage');
     expect(typeof record.eventID).toBe('string');
+  });
+});
+
+// AWS: a Kinesis mapping keeps its position per shard ("Polling and batching streams")
+// https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#kinesis-polling-and-batching
+describe('Kinesis mapping checkpoints', () => {
+  it('remembers the last delivered sequence number per mapping and shard, across instances', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-checkpoints-'));
+    const file = path.join(dir, 'c.json');
+    new Checkpoints(file).set('m1', 'shardId-000000000000', '42');
+    expect(new Checkpoints(file).get('m1', 'shardId-000000000000')).toBe('42');
+    expect(new Checkpoints(file).get('m2', 'shardId-000000000000')).toBeUndefined();
+    fs.writeFileSync(file, 'not json');
+    expect(new Checkpoints(file).get('m1', 'shardId-000000000000')).toBeUndefined();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -6,6 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { emulatorClient, EmulatorTarget } from '../aws/clients';
 import { DeployedStack } from '../deployment/local-deployment';
 import { FunctionRegistry } from '../lambda/functions';
+import { Checkpoints } from './checkpoints';
 import { KinesisMapping } from './kinesis-mapping';
 import { SqsMapping } from './sqs-mapping';
 import { findLocalDestinations, TableKinesisForwarder } from './table-kinesis-destination';
@@ -20,6 +21,8 @@ export interface EventSourcesOptions {
   readonly stacks: readonly DeployedStack[];
   readonly log: (line: string) => void;
   readonly sqsRetrySeconds?: number;
+  /** File that keeps the Kinesis mappings' positions across restarts. @default none (start from the starting position) */
+  readonly checkpointFile?: string;
 }
 
 export interface RunningEventSources {
@@ -36,6 +39,7 @@ export async function startEventSources(options: EventSourcesOptions): Promise<R
   const streams = emulatorClient(DynamoDBStreamsClient, target);
   const notices: string[] = [];
   const running: { stop(): Promise<void> }[] = [];
+  const checkpoints = new Checkpoints(options.checkpointFile);
 
   const mappings = [];
   let marker: string | undefined;
@@ -89,6 +93,7 @@ export async function startEventSources(options: EventSourcesOptions): Promise<R
         sqs,
         functions,
         log,
+        checkpoints,
       );
       await mapping.start();
       running.push(mapping);

@@ -2,6 +2,7 @@ import * as crypto from 'crypto';
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, _Record } from '@aws-sdk/client-kinesis';
 import { SendMessageCommand, SQSClient, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { FunctionRegistry } from '../lambda/functions';
+import { Checkpoints } from './checkpoints';
 import { deliverBatch } from './invoke-record';
 
 /**
@@ -47,6 +48,7 @@ export class KinesisMapping {
     private readonly sqs: SQSClient,
     private readonly functions: FunctionRegistry,
     private readonly log: (line: string) => void,
+    private readonly checkpoints: Checkpoints = new Checkpoints(),
   ) {}
 
   async start(): Promise<void> {
@@ -66,7 +68,16 @@ export class KinesisMapping {
     let bufferSince = 0;
     while (this.running) {
       try {
-        iterator ??= (await this.kinesis.send(new GetShardIteratorCommand({ StreamARN: this.config.streamArn, ShardId: shardId, ShardIteratorType: position }))).ShardIterator;
+        const after = this.checkpoints.get(this.config.uuid, shardId);
+        iterator ??= (
+          await this.kinesis.send(
+            new GetShardIteratorCommand({
+              StreamARN: this.config.streamArn,
+              ShardId: shardId,
+              ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: after } : { ShardIteratorType: position }),
+            }),
+          )
+        ).ShardIterator;
         const page = await this.kinesis.send(new GetRecordsCommand({ StreamARN: this.config.streamArn, ShardIterator: iterator, Limit: this.config.batchSize }));
         iterator = page.NextShardIterator;
         if ((page.Records ?? []).length > 0) {
@@ -78,6 +89,7 @@ export class KinesisMapping {
           const batch = buffer.slice(0, this.config.batchSize);
           buffer = buffer.slice(batch.length);
           await this.deliver(shardId, batch);
+          this.checkpoints.set(this.config.uuid, shardId, batch[batch.length - 1].SequenceNumber!);
         }
         if (!iterator) break;
       } catch (error) {
