@@ -1,11 +1,24 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Three tiers, each a jest project, so `npm test` runs all of them and each npm script picks one:
+ * - unit: no Terraform; construct, stack, handler (against the emulator) and script tests. The edit loop.
+ * - terraform: `terraform validate` of every synthesized stack.
+ * - e2e: deploys every stack to the emulator and back (the local cycle, the cdktf CLI, the smoke run).
+ * @type {import('jest').Config}
+ */
+const common = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/__tests__'],
-  testMatch: ['**/*.test.ts'],
   // swc strips types only; `tsc --noEmit` in `npm test` does the type checking once for the whole tree.
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
+};
+const SLOW_TIERS = ['<rootDir>/__tests__/terraform/', '<rootDir>/__tests__/e2e/'];
+
+module.exports = {
   // Suites start their own emulator and synthesize stacks: generous, but finite.
   testTimeout: 60000,
+  projects: [
+    { ...common, displayName: 'unit', roots: ['<rootDir>/__tests__'], testMatch: ['**/*.test.ts'], testPathIgnorePatterns: SLOW_TIERS },
+    { ...common, displayName: 'terraform', roots: ['<rootDir>/__tests__/terraform'], testMatch: ['**/*.test.ts'] },
+    { ...common, displayName: 'e2e', roots: ['<rootDir>/__tests__/e2e'], testMatch: ['**/*.test.ts'] },
+  ],
 };

@@ -8,6 +8,9 @@
 
 export type DeploymentTarget = 'aws' | 'local';
 
+/** Who owns the account's API Gateway CloudWatch role: this app (`manage`), or someone else already (`existing`). */
+export type ApiGatewayAccountRoleMode = 'manage' | 'existing';
+
 export interface PipelinesConfig {
   /** Short environment name, part of every resource name and state key. */
   readonly environment: string;
@@ -37,6 +40,11 @@ export interface PipelinesConfig {
   readonly proxyStreams: readonly string[];
   /** Kinesis streams (short names) that the `apigw-kinesis-putrecord` stack creates and accepts. */
   readonly putRecordStreams: readonly string[];
+  /**
+   * `manage`: the `apigw-account` stack sets the account-wide (per region) API Gateway CloudWatch
+   * role; `existing`: the account already has one (another team's), and this app leaves it alone.
+   */
+  readonly apigwAccountRole: ApiGatewayAccountRoleMode;
 }
 
 /** Where a setting can come from. */
@@ -145,6 +153,13 @@ export const SETTINGS = {
     context: 'putRecordStreams',
     fallback: () => 'orders,clicks',
     description: 'Comma-separated short names of the streams PUT /{stream-name} creates and accepts.',
+  },
+  apigwAccountRole: {
+    env: 'PIPELINES_APIGW_ACCOUNT_ROLE',
+    context: 'apigwAccountRole',
+    fallback: () => 'manage',
+    description:
+      '`manage`: the apigw-account stack sets the region\'s account-wide API Gateway CloudWatch role (replacing any other); `existing`: leave the role the account already has.',
   },
 } as const satisfies Record<keyof PipelinesConfig, Setting>;
 
@@ -281,6 +296,14 @@ export function loadConfig(sources: ConfigSources): PipelinesConfig {
     }
   }
 
+  if (raw.apigwAccountRole !== 'manage' && raw.apigwAccountRole !== 'existing') {
+    fail(
+      'apigwAccountRole',
+      'must be "manage" or "existing"',
+      `set ${SETTINGS.apigwAccountRole.env}=existing if the account already has an API Gateway CloudWatch role (another team's), or manage to let this app set it`,
+    );
+  }
+
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -299,6 +322,7 @@ export function loadConfig(sources: ConfigSources): PipelinesConfig {
     localGatewayPort: localGatewayPort!,
     proxyStreams: proxyStreams!,
     putRecordStreams: putRecordStreams!,
+    apigwAccountRole: raw.apigwAccountRole as ApiGatewayAccountRoleMode,
   };
 }
 

@@ -13,6 +13,8 @@ export interface PipelineStackProps {
    * instead of the S3 bucket: only for the stack that creates that bucket. @default S3 backend
    */
   readonly localStatePath?: string;
+  /** Region of the stack's provider. @default the pipelines region (`PIPELINES_REGION`) */
+  readonly providerRegion?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export abstract class PipelineStack extends TerraformStack {
     this.config = props.config;
     this.namePrefix = resourcePrefix(props.config, props.shortName);
     this.provider = new AwsProvider(this, 'aws', {
-      region: props.config.region,
+      region: props.providerRegion ?? props.config.region,
       defaultTags: [{ tags: defaultTags(props.config, id) }],
       ...(props.config.target === 'local' ? localProviderSettings(props.config) : {}),
     });
@@ -49,7 +51,12 @@ export abstract class PipelineStack extends TerraformStack {
       bucket: props.config.stateBucket,
       key: stateKey(props.config, id),
       region: props.config.stateRegion,
-      encrypt: true,
+      // `encrypt` is deliberately left unset. With `encrypt = true` and no `kms_key_id` the backend
+      // sends `x-amz-server-side-encryption: AES256`, so state would be SSE-S3 although the bucket
+      // defaults to KMS; with no header S3 applies the bucket's default (aws:kms, bucket key) to
+      // every state and lock object, and the deploying principal needs no extra KMS rights for the
+      // AWS-managed aws/s3 key. https://developer.hashicorp.com/terraform/language/backend/s3 ("encrypt",
+      // "kms_key_id"); https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html
       ...(props.config.target === 'local' ? localBackendSettings(props.config) : {}),
     });
     // cdktf 0.21's S3BackendConfig predates S3-native locking (Terraform >= 1.11), so it has no typed

@@ -1,7 +1,7 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 import { RestApi } from '../../lib/constructs/rest-api/rest-api';
 import { ServiceRole } from '../../lib/constructs/service-role';
-import { onlyResource, resourcesOf, TfJson } from '../support/synth';
+import { onlyResource, resourcesOf, synthJson, testStack, TfJson } from '../support/synth';
 
 /** A stack holding one RestApi with AWS integrations; `extra` adds more routes. */
 function synth(configure: (api: RestApi, role: ServiceRole) => void): TfJson {
@@ -91,5 +91,30 @@ describe('RestApi AWS integrations', () => {
   it('rejects malformed paths and model names with the fix', () => {
     expect(() => synth((api, role) => api.addMethod('GET', 'items//x', { integration: putItem(role) }))).toThrow(/Invalid API path "items\/\/x": use segments like/);
     expect(() => synth((api) => api.addModel('my-model', {}))).toThrow(/model name "my-model" must be alphanumeric/);
+  });
+});
+
+describe('RestApi: only documented API Gateway mechanisms', () => {
+  const stack = testStack();
+  new RestApi(stack, 'Api', { name: 'api', logRetentionDays: 7, rateLimit: 1, burstLimit: 1 });
+  const tf = synthJson(stack);
+
+  // Gateway-response header values: method request parameters or static 'strings' only.
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-gateway-responses.responseParameters.html
+  it('maps gateway-response headers only from request parameters or static values', () => {
+    const values = Object.values(resourcesOf(tf, 'aws_api_gateway_gateway_response')).flatMap((r) => Object.values((r.response_parameters ?? {}) as Record<string, string>));
+    expect(values.length).toBeGreaterThan(0);
+    for (const value of values) expect(value).toMatch(/^('[^']*'|method\.request\.(header|querystring|path)\.[A-Za-z0-9_.-]+)$/);
+  });
+
+  // API Gateway substitutes $context values into the access-log format without escaping them.
+  it('writes access-log lines that stay JSON whatever the error message holds, and no client-controlled text', () => {
+    const format = String((onlyResource(tf, 'aws_api_gateway_stage').access_log_settings as { format: string }).format);
+    expect(format).not.toMatch(/validationErrorString|userAgent/);
+    const worstCase = format
+      .replace('$context.error.messageString', JSON.stringify('Invalid "request" body \\ with quotes'))
+      .replace(/\$context\.[A-Za-z.]+/g, 'x-1');
+    expect(() => JSON.parse(worstCase)).not.toThrow();
+    expect(JSON.parse(worstCase).errorMessage).toBe('Invalid "request" body \\ with quotes');
   });
 });

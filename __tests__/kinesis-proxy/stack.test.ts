@@ -1,9 +1,8 @@
-import { Testing } from 'cdktf';
-import { buildStacks } from '../../stacks';
 import { KINESIS_PROXY_STACK, KinesisProxyStack } from '../../stacks/kinesis-proxy/stack';
-import { ApiInvokePolicy } from '../../lib/constructs/api-invoke-policy';
 import { kinesisClientErrorTemplate, kinesisRequestTemplate, kinesisSuccessTemplate, KINESIS_SERVER_ERROR_TEMPLATE, PUT_RECORD_SCHEMA } from '../../lib/constructs/kinesis-rest-proxy/templates';
-import { requestTemplateOf, responseTemplateOf, roleStatements, routesOf } from '../support/kinesis';
+import { roleStatements } from '../support/iam';
+import { requestTemplateOf, responseTemplateOf, routesOf } from '../support/routes';
+import { describeRegistration } from '../support/stack-registration';
 import { dataOf, onlyResource, policyStatements, ref, resourcesOf, synthStack, testConfig } from '../support/synth';
 
 const config = testConfig({ PIPELINES_PROXY_STREAMS: 'events,audit' });
@@ -23,17 +22,7 @@ const ROUTES = {
   'GET /streams/{stream-name}/records': 'GetRecords',
 } as const;
 
-describe('kinesis proxy stack: registration and state', () => {
-  it('is built by buildStacks under its seed name', () => {
-    const app = Testing.app();
-    buildStacks(app, testConfig());
-    expect(app.node.children.map((c) => c.node.id)).toContain(KINESIS_PROXY_STACK);
-  });
-
-  it('keeps its own state key', () => {
-    expect((tf.terraform as { backend: { s3: { key: string } } }).backend.s3.key).toBe('serverless-pipelines/dev/apigw-kinesis-proxy.tfstate');
-  });
-});
+describeRegistration(KINESIS_PROXY_STACK, tf);
 
 describe('kinesis proxy stack: streams', () => {
   it('creates every configured stream, prefixed, KMS-encrypted', () => {
@@ -137,15 +126,14 @@ describe('kinesis proxy stack: permissions', () => {
 
   it('grants the role exactly the four actions, on exactly the served streams (ListStreams alone on "*")', () => {
     const statements = roleStatements(tf, '-kinesis').map((s) => ({ actions: s.actions, resources: s.resources }));
-    expect(statements).toEqual(
-      expect.arrayContaining([
-        { actions: ['kinesis:ListStreams'], resources: ['*'] },
-        { actions: ['kinesis:GetShardIterator'], resources: streamArns },
-        { actions: ['kinesis:PutRecord'], resources: streamArns },
-        { actions: ['kinesis:GetRecords'], resources: streamArns },
-      ]),
-    );
-    expect(statements).toHaveLength(4);
+    // Each stream grants its own statement (EncryptedStream.grant), one per routed action.
+    const perStream = (action: string) => streamArns.map((arn) => ({ actions: [action], resources: [arn] }));
+    expect(statements).toEqual([
+      { actions: ['kinesis:ListStreams'], resources: ['*'] },
+      ...perStream('kinesis:GetShardIterator'),
+      ...perStream('kinesis:PutRecord'),
+      ...perStream('kinesis:GetRecords'),
+    ]);
   });
 
   it('offers callers a policy that invokes exactly these routes of this stage', () => {
@@ -164,14 +152,5 @@ describe('kinesis proxy stack: permissions', () => {
 
   it('renders every policy through the policy document data source', () => {
     expect(Object.keys(dataOf(tf, 'aws_iam_policy_document')).length).toBeGreaterThanOrEqual(3);
-  });
-});
-
-describe('ApiInvokePolicy validation', () => {
-  it('refuses to synthesize a policy that grants no route', () => {
-    const app = Testing.app();
-    const stack = new KinesisProxyStack(app, testConfig());
-    new ApiInvokePolicy(stack, 'Empty', { name: 'empty', routeArns: () => [] });
-    expect(() => Testing.synth(stack, true)).toThrow(/ApiInvokePolicy .*Empty grants no route; add the API's routes before synthesis/);
   });
 });

@@ -1,11 +1,9 @@
 import Ajv from 'ajv-draft-04';
-import { Testing } from 'cdktf';
-import { buildStacks } from '../../stacks';
 import { KINESIS_PUTRECORD_STACK, KinesisPutRecordStack } from '../../stacks/kinesis-putrecord/stack';
 import { kinesisClientErrorTemplate, kinesisRequestTemplate, kinesisSuccessTemplate, KINESIS_SERVER_ERROR_TEMPLATE, PUT_RECORD_SCHEMA } from '../../lib/constructs/kinesis-rest-proxy/templates';
-import { KinesisRestProxy } from '../../lib/constructs/kinesis-rest-proxy/kinesis-rest-proxy';
-import { RestApi } from '../../lib/constructs/rest-api/rest-api';
-import { requestTemplateOf, responseTemplateOf, roleStatements, routesOf } from '../support/kinesis';
+import { roleStatements } from '../support/iam';
+import { requestTemplateOf, responseTemplateOf, routesOf } from '../support/routes';
+import { describeRegistration } from '../support/stack-registration';
 import { onlyResource, policyStatements, ref, resourcesOf, synthStack, testConfig } from '../support/synth';
 
 const tf = synthStack((app) => new KinesisPutRecordStack(app, testConfig()));
@@ -16,17 +14,7 @@ const streams = [
 ];
 const streamIds = Object.fromEntries(Object.entries(resourcesOf(tf, 'aws_kinesis_stream')).map(([id, s]) => [s.name, id]));
 
-describe('kinesis putrecord stack: registration and state', () => {
-  it('is built by buildStacks under its seed name', () => {
-    const app = Testing.app();
-    buildStacks(app, testConfig());
-    expect(app.node.children.map((c) => c.node.id)).toContain(KINESIS_PUTRECORD_STACK);
-  });
-
-  it('keeps its own state key', () => {
-    expect((tf.terraform as { backend: { s3: { key: string } } }).backend.s3.key).toBe('serverless-pipelines/dev/apigw-kinesis-putrecord.tfstate');
-  });
-});
+describeRegistration(KINESIS_PUTRECORD_STACK, tf);
 
 describe('kinesis putrecord stack: streams', () => {
   it('creates the configured streams (default orders, clicks), prefixed, KMS-encrypted', () => {
@@ -149,28 +137,8 @@ describe('kinesis putrecord stack: permissions', () => {
 
   it('grants only kinesis:PutRecord, only on the two streams', () => {
     expect(roleStatements(tf, '-kinesis').map((s) => ({ actions: s.actions, resources: s.resources }))).toEqual([
-      { actions: ['kinesis:PutRecord'], resources: streams.map((s) => ref('aws_kinesis_stream', streamIds[s.physicalName], 'arn')) },
+      // One statement per stream: each stream grants its own (EncryptedStream.grant).
+      ...streams.map((s) => ({ actions: ['kinesis:PutRecord'], resources: [ref('aws_kinesis_stream', streamIds[s.physicalName], 'arn')] })),
     ]);
-  });
-});
-
-describe('KinesisRestProxy validation', () => {
-  const build = (streamsList: string[], route?: [string, string]) =>
-    synthStack((app) => {
-      const stack = new KinesisPutRecordStack(app, testConfig());
-      const api = new RestApi(stack, 'Other', { name: 'other', logRetentionDays: 1, rateLimit: 1, burstLimit: 1 });
-      const proxy = new KinesisRestProxy(stack, 'OtherKinesis', { api, namePrefix: 'x', streams: streamsList, region: 'us-east-1', access: 'API_KEY' });
-      if (route) proxy.addRoute('PUT', route[0], route[1] as 'PutRecord');
-      return stack;
-    });
-
-  it('refuses an empty, duplicate or malformed stream list, naming the fix', () => {
-    expect(() => build([])).toThrow(/KinesisRestProxy .*streams must be 1 or more distinct short names.*Fix the stream list/);
-    expect(() => build(['a', 'a'])).toThrow(/distinct/);
-    expect(() => build(['Bad_Name'])).toThrow(/lowercase/);
-  });
-
-  it('refuses a stream action on a path without {stream-name}', () => {
-    expect(() => build(['a'], ['/records', 'PutRecord'])).toThrow(/PUT \/records routes PutRecord, so its path must contain \{stream-name\}/);
   });
 });

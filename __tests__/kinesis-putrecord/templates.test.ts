@@ -1,6 +1,7 @@
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { KinesisPutRecordStack } from '../../stacks/kinesis-putrecord/stack';
-import { AWKWARD_RECORDS, createStreams, emulatorKinesisClient, renderResponse, responseTemplateOf, routesOf, throughApiGateway } from '../support/kinesis';
+import { AWKWARD_RECORDS, createStreams, emulatorKinesisClient, renderResponse, throughApiGateway } from '../support/kinesis';
+import { responseTemplateOf, routesOf } from '../support/routes';
 import { startMoto, Moto } from '../support/moto';
 import { synthStack, testConfig } from '../support/synth';
 
@@ -99,17 +100,15 @@ describe('PUT /{stream-name}: refused requests', () => {
   });
 
   it.each([
-    ['ProvisionedThroughputExceededException', 429],
-    ['ResourceNotFoundException', 404],
-    ['KMSAccessDeniedException', 403],
-    ['com.amazon.coral.validate#ValidationException', 400],
-  ])('answers a Kinesis %s with %i and its message', (type, status) => {
+    ['ProvisionedThroughputExceededException', 429, 'Throttled', 'Rate exceeded for shard shardId-000000000000 in stream sp-dev-kput-orders under account 123456789012.'],
+    ['ResourceNotFoundException', 404, 'NotFound', 'Stream sp-dev-kput-orders under account 123456789012 not found.'],
+    ['KMSAccessDeniedException', 500, 'InternalError', 'User: arn:aws:sts::123456789012:assumed-role/sp-dev-kput-kinesis/x is not authorized to perform: kms:GenerateDataKey'],
+    ['com.amazon.coral.validate#ValidationException', 400, 'BadRequest', "1 validation error detected: Value 'sp-dev-kput-orders' at 'streamName'"],
+  ])('answers a Kinesis %s with %i and a constant message that names nothing internal', (kinesisType, status, type, message) => {
     const request = { pathParameters: { 'stream-name': 'orders' } };
-    const kinesisReply = JSON.stringify({ __type: type, message: `reason for ${type}` });
-    expect(renderResponse(responseTemplateOf(PUT, '400'), kinesisReply, 400, request)).toEqual({
-      status,
-      body: { message: `reason for ${type}`, type, requestId: expect.any(String) },
-    });
+    const answer = renderResponse(responseTemplateOf(PUT, '400'), JSON.stringify({ __type: kinesisType, message }), 400, request);
+    expect(answer).toEqual({ status, body: { message: expect.any(String), type, requestId: expect.any(String) } });
+    expect(JSON.stringify(answer.body)).not.toMatch(/123456789012|sp-dev|arn:|assumed-role|reason/);
   });
 
   it('answers a Kinesis 5xx with 502 and a retry hint', () => {

@@ -27,6 +27,7 @@ describe('loadConfig defaults', () => {
       localGatewayPort: 4010,
       proxyStreams: ['events'],
       putRecordStreams: ['orders', 'clicks'],
+      apigwAccountRole: 'manage',
     });
   });
 
@@ -87,6 +88,11 @@ describe('loadConfig validation', () => {
     ['proxy streams', { PIPELINES_PROXY_STREAMS: 'Events' }, /PIPELINES_PROXY_STREAMS="Events": must be 1-10 distinct/],
     ['duplicate streams', { PIPELINES_PUTRECORD_STREAMS: 'a,a' }, /PIPELINES_PUTRECORD_STREAMS/],
     ['empty stream name', { PIPELINES_PUTRECORD_STREAMS: 'a,,b' }, /PIPELINES_PUTRECORD_STREAMS/],
+    [
+      'API Gateway account role mode',
+      { PIPELINES_APIGW_ACCOUNT_ROLE: 'keep' },
+      /PIPELINES_APIGW_ACCOUNT_ROLE="keep": must be "manage" or "existing"\. Fix: set PIPELINES_APIGW_ACCOUNT_ROLE=existing if the account already has/,
+    ],
   ])('rejects a bad %s, naming the setting and the fix', (_, env, message) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);

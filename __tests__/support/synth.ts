@@ -1,5 +1,7 @@
 import { App, Testing, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { loadConfig, PipelinesConfig } from '../../lib/config';
+import { NodejsFunction } from '../../lib/constructs/nodejs-function';
 
 /** The default configuration, as `cdktf synth` sees it with no settings at all. */
 export function testConfig(overrides: Record<string, string> = {}): PipelinesConfig {
@@ -57,4 +59,20 @@ export function policyStatements(tf: TfJson, policyRef: unknown): Record<string,
   const doc = dataOf(tf, 'aws_iam_policy_document')[match[1]];
   if (!doc) throw new Error(`policy document ${match[1]} not found`);
   return doc.statement as Record<string, unknown>[];
+}
+
+/** An empty stack with an AWS provider, for testing one construct on its own. */
+export function testStack(): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+  return stack;
+}
+
+export function synthJson(stack: TerraformStack): TfJson {
+  return JSON.parse(Testing.synth(stack)) as TfJson;
+}
+
+/** A small real handler, for constructs that need a function. */
+export function testFunction(stack: TerraformStack, id = 'Fn', timeout?: number): NodejsFunction {
+  return new NodejsFunction(stack, id, { functionName: `test-${id.toLowerCase()}`, entry: 'lambdas/webhook/consumer.ts', logRetentionDays: 7, timeout });
 }

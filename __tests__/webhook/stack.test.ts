@@ -1,5 +1,6 @@
+import { functionPermissions, roleIdOf, rolePolicyStatements, trustStatements } from '../support/iam';
 import { WEBHOOK_USERNAME, WebhookStack } from '../../stacks/webhook/stack';
-import { logicalIdOf, onlyResource, policyStatements, ref, resourcesOf, synthStack, testConfig, TfJson } from '../support/synth';
+import { logicalIdOf, onlyResource, ref, resourcesOf, synthStack, testConfig, TfJson } from '../support/synth';
 
 const tf = synthStack((app) => new WebhookStack(app, testConfig()));
 const prodTf = synthStack((app) => new WebhookStack(app, testConfig({ PIPELINES_ENV: 'prod' })));
@@ -17,22 +18,9 @@ const consumerId = functionId(tf, 'sp-dev-webhook-consumer');
 const authorizerFnId = functionId(tf, 'sp-dev-webhook-authorizer');
 const rotationFnId = functionId(tf, 'sp-dev-webhook-rotate-auth');
 
-/** Statements of the inline policy of the role that `roleRef` (`${aws_iam_role.X.arn}`) points at. */
-function roleStatements(roleRef: unknown): Record<string, unknown>[] {
-  const roleId = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(String(roleRef))?.[1];
-  const policy = Object.values(resourcesOf(tf, 'aws_iam_role_policy')).find((p) => p.role === ref('aws_iam_role', roleId ?? '?', 'id'));
-  if (!policy) throw new Error(`no inline policy for ${String(roleRef)}`);
-  return policyStatements(tf, policy.policy);
-}
-
-function permissionsOf(fnLogicalId: string): Record<string, unknown>[] {
-  return roleStatements(resourcesOf(tf, 'aws_lambda_function')[fnLogicalId].role);
-}
-
-function trustOf(roleRef: unknown): unknown {
-  const roleId = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(String(roleRef))?.[1] ?? '?';
-  return policyStatements(tf, resourcesOf(tf, 'aws_iam_role')[roleId].assume_role_policy);
-}
+const permissionsOf = (fnId: string) => functionPermissions(tf, fnId);
+const roleStatementsOf = (roleRef: unknown) => rolePolicyStatements(tf, roleIdOf(roleRef));
+const trustOf = (roleRef: unknown) => trustStatements(tf, roleIdOf(roleRef));
 
 describe('webhook stack: HTTP API', () => {
   it('is an HTTP API with an auto-deployed $default stage and no deployment resource', () => {
@@ -43,7 +31,7 @@ describe('webhook stack: HTTP API', () => {
 
   it('writes JSON access logs to a log group with retention', () => {
     const stage = onlyResource(tf, 'aws_apigatewayv2_stage');
-    const groupId = logicalIdOf(tf, 'aws_cloudwatch_log_group', (g) => g.name === '/aws/apigateway/sp-dev-webhook-api/access');
+    const groupId = logicalIdOf(tf, 'aws_cloudwatch_log_group', (g) => g.name === '/aws/vendedlogs/apigateway/sp-dev-webhook-api/access');
     expect(resourcesOf(tf, 'aws_cloudwatch_log_group')[groupId].retention_in_days).toBe(30);
     const settings = stage.access_log_settings as { destination_arn: string; format: string };
     expect(settings.destination_arn).toBe(ref('aws_cloudwatch_log_group', groupId, 'arn'));
@@ -131,7 +119,7 @@ describe('webhook stack: SQS integration', () => {
     expect(trustOf(integration.credentials_arn)).toEqual([
       expect.objectContaining({ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['apigateway.amazonaws.com'] }] }),
     ]);
-    expect(roleStatements(integration.credentials_arn)).toEqual([
+    expect(roleStatementsOf(integration.credentials_arn)).toEqual([
       expect.objectContaining({ effect: 'Allow', actions: ['sqs:SendMessage'], resources: [ref('aws_sqs_queue', bufferId, 'arn')] }),
     ]);
   });
@@ -244,7 +232,13 @@ describe('webhook stack: credentials', () => {
       principal: 'secretsmanager.amazonaws.com',
       source_arn: ref('aws_secretsmanager_secret', secretId, 'arn'),
     });
-    expect(onlyResource(tf, 'aws_secretsmanager_secret_rotation').depends_on).toEqual([`aws_lambda_permission.${permissionId}`]);
+    // The schedule rotates at once (rotate_immediately), so the function's invoke permission AND its
+    // role's policy must exist before it: otherwise the first rotation can fail on missing rights.
+    const rolePolicyId = Object.keys(resourcesOf(tf, 'aws_iam_role_policy')).find((id) => id.startsWith('BasicAuth_Rotation_'));
+    expect(onlyResource(tf, 'aws_secretsmanager_secret_rotation').depends_on).toEqual([
+      `aws_lambda_permission.${permissionId}`,
+      `aws_iam_role_policy.${rolePolicyId}`,
+    ]);
   });
 
   it('lets the rotation function touch only this secret and its key, through Secrets Manager', () => {
@@ -282,5 +276,16 @@ describe('webhook stack: functions and outputs', () => {
 
   it('keeps state under its own key', () => {
     expect((tf.terraform as { backend: { s3: { key: string } } }).backend.s3.key).toBe('serverless-pipelines/dev/apigw-sqs-lambda-dynamodb.tfstate');
+  });
+});
+
+describe('webhook stack on the local emulator target', () => {
+  it('has no rotation schedule (moto cannot rotate an empty secret through a Lambda); everything else is the same', () => {
+    const local = synthStack((app) => new WebhookStack(app, testConfig({ PIPELINES_TARGET: 'local' })));
+    const aws = synthStack((app) => new WebhookStack(app, testConfig()));
+    expect(resourcesOf(local, 'aws_secretsmanager_secret_rotation')).toEqual({});
+    const types = (tf: typeof aws) => Object.keys(tf.resource ?? {}).filter((t) => t !== 'aws_secretsmanager_secret_rotation').sort();
+    expect(types(local)).toEqual(types(aws));
+    expect(onlyResource(local, 'aws_secretsmanager_secret')).toEqual(onlyResource(aws, 'aws_secretsmanager_secret'));
   });
 });

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { TerraformOutput } from 'cdktf';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { validateAtSynth } from './errors';
 import { policyDocument } from './policy-document';
 
 export interface ApiInvokePolicyProps {
@@ -30,13 +30,7 @@ export class ApiInvokePolicy extends Construct {
         { sid: 'InvokeApiRoutes', actions: ['execute-api:Invoke'], resources: [...props.routeArns()] },
       ]).json,
     });
-    this.node.addValidation({
-      validate: () => (props.routeArns().length === 0 ? [`ApiInvokePolicy ${this.node.path} grants no route; add the API's routes before synthesis.`] : []),
-    });
-    new TerraformOutput(this, 'Arn', {
-      value: this.policy.arn,
-      description: 'Attach this policy to the IAM users or roles that may call the API',
-    }).overrideLogicalId('client_policy_arn');
+    validateAtSynth(this, () => (props.routeArns().length === 0 ? ["the policy grants no route; add the API's routes before synthesis"] : []));
   }
 
   get arn(): string {

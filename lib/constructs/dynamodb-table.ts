@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { IGrantable, sidPart } from './grants';
 
 export interface DynamoTableProps {
   /** Physical table name. */
@@ -36,6 +37,18 @@ export class DynamoTable extends Construct {
       streamEnabled: props.streamViewType !== undefined ? true : undefined,
       streamViewType: props.streamViewType,
       ttl: props.timeToLiveAttribute ? { enabled: true, attributeName: props.timeToLiveAttribute } : undefined,
+    });
+  }
+
+  /**
+   * Lets `grantee` run exactly these item actions on this table, e.g.
+   * `table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem')`. The AWS-managed key needs no KMS grant.
+   */
+  grant(grantee: IGrantable, ...actions: `dynamodb:${string}`[]): void {
+    grantee.grantPrincipal.addStatements({
+      sid: `${actions.map(sidPart).join('')}${sidPart(this.node.id)}`,
+      actions,
+      resources: [this.arn],
     });
   }
 

@@ -92,7 +92,13 @@ export class HttpApi extends Construct {
     });
 
     this.accessLogGroup = new CloudwatchLogGroup(this, 'AccessLogs', {
-      name: `/aws/apigateway/${props.name}/access`,
+      // HTTP API access logs are vended logs: API Gateway appends each group's ARN to the region's
+      // CloudWatch Logs resource policy, which is capped at 5,120 characters and never cleaned up, and
+      // a full policy makes stage creation fail. One wildcard covers every group under
+      // /aws/vendedlogs/, so groups there never grow the policy.
+      // https://docs.aws.amazon.com/step-functions/latest/dg/bp-cwl.html (the same mechanism, documented);
+      // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html
+      name: `/aws/vendedlogs/apigateway/${props.name}/access`,
       retentionInDays: props.logRetentionDays,
     });
 

@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { Fn } from 'cdktf';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { throwIfProblems } from './errors';
+import { IGrantable, sidPart } from './grants';
 
 const DAY = 24 * 60 * 60;
 
@@ -34,19 +36,22 @@ export class MessageQueue extends Construct {
   readonly deadLetterQueue?: SqsQueue;
   /** The alarm on failed messages, if enabled. */
   readonly failureAlarm?: CloudwatchMetricAlarm;
+  /** Seconds a received message stays hidden, as deployed. */
+  readonly visibilityTimeoutSeconds: number;
 
   constructor(scope: Construct, id: string, props: MessageQueueProps) {
     super(scope, id);
     const retention = props.retentionSeconds ?? 4 * DAY;
     const dlqRetention = props.deadLetterRetentionSeconds ?? 14 * DAY;
+    this.visibilityTimeoutSeconds = props.visibilityTimeoutSeconds ?? 30;
+    const problems: string[] = [];
     if (props.maxReceiveCount !== undefined && (props.maxReceiveCount < 1 || props.maxReceiveCount > 1000)) {
-      throw new Error(`MessageQueue ${this.node.path}: maxReceiveCount ${props.maxReceiveCount} must be from 1 to 1000.`);
+      problems.push(`maxReceiveCount ${props.maxReceiveCount} must be from 1 to 1000`);
     }
     if (props.maxReceiveCount !== undefined && dlqRetention <= retention) {
-      throw new Error(
-        `MessageQueue ${this.node.path}: the dead-letter retention (${dlqRetention}s) must exceed the queue's (${retention}s), or a message can expire before it is dead-lettered.`,
-      );
+      problems.push(`the dead-letter retention (${dlqRetention}s) must exceed the queue's (${retention}s), or a message can expire before it is dead-lettered`);
     }
+    throwIfProblems(this, problems);
 
     if (props.maxReceiveCount !== undefined) {
       this.deadLetterQueue = new SqsQueue(this, 'DeadLetterQueue', {
@@ -57,7 +62,7 @@ export class MessageQueue extends Construct {
     }
     this.queue = new SqsQueue(this, 'Queue', {
       name: props.name,
-      visibilityTimeoutSeconds: props.visibilityTimeoutSeconds ?? 30,
+      visibilityTimeoutSeconds: this.visibilityTimeoutSeconds,
       messageRetentionSeconds: retention,
       sqsManagedSseEnabled: true,
       redrivePolicy: this.deadLetterQueue
@@ -82,6 +87,20 @@ export class MessageQueue extends Construct {
         alarmActions: props.alarmActions ? [...props.alarmActions] : undefined,
       });
     }
+  }
+
+  /** Lets `grantee` put messages on this queue (and nothing else). SSE-SQS needs no KMS grant. */
+  grantSendMessages(grantee: IGrantable): void {
+    grantee.grantPrincipal.addStatements({ sid: `SendTo${sidPart(this.node.id)}`, actions: ['sqs:SendMessage'], resources: [this.arn] });
+  }
+
+  /** What a Lambda event source mapping calls on the consumer's behalf. */
+  grantConsumeMessages(grantee: IGrantable): void {
+    grantee.grantPrincipal.addStatements({
+      sid: `Consume${sidPart(this.node.id)}`,
+      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      resources: [this.arn],
+    });
   }
 
   get arn(): string {

@@ -3,7 +3,8 @@ import { AssetType, TerraformAsset } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { bundleLambda, LambdaBundle, NodeRuntime } from '../bundling';
-import { PolicyStatement } from './policy-document';
+import { throwIfProblems } from './errors';
+import { IGrantable, IPrincipalPolicy } from './grants';
 import { ServiceRole } from './service-role';
 
 export interface NodejsFunctionProps {
@@ -24,25 +25,33 @@ export interface NodejsFunctionProps {
   readonly reservedConcurrency?: number;
   /** @default nodejs22.x */
   readonly runtime?: NodeRuntime;
-  /** Extra permissions of the function's role. @default only its own logging and tracing */
-  readonly statements?: readonly PolicyStatement[];
 }
+
+const DEFAULT_TIMEOUT_SECONDS = 10;
 
 /**
  * A TypeScript Lambda function: bundled with esbuild at synth time into a deterministic zip, with
  * its own log group (so retention is ours, not "never expire"), X-Ray tracing, and a role whose
- * logging rights cover only that log group.
+ * logging rights cover only that log group. Anything else it may do is granted by the resource it
+ * uses (`table.grant(fn, ...)`, `queue.grantConsumeMessages(fn)`).
+ *
+ * `function` is the escape hatch to the underlying `aws_lambda_function`; siblings read the typed
+ * attributes below instead.
  */
-export class NodejsFunction extends Construct {
+export class NodejsFunction extends Construct implements IGrantable {
   readonly function: LambdaFunction;
   readonly role: ServiceRole;
+  readonly grantPrincipal: IPrincipalPolicy;
+  /** The function's timeout, as deployed. */
+  readonly timeoutSeconds: number;
   readonly logGroup: CloudwatchLogGroup;
   readonly bundle: LambdaBundle;
 
   constructor(scope: Construct, id: string, props: NodejsFunctionProps) {
     super(scope, id);
-    validateProps(this.node.path, props);
+    throwIfProblems(this, problemsOf(props));
     const runtime = props.runtime ?? 'nodejs22.x';
+    this.timeoutSeconds = props.timeout ?? DEFAULT_TIMEOUT_SECONDS;
 
     this.bundle = bundleLambda(props.entry, runtime);
     const asset = new TerraformAsset(this, 'Code', {
@@ -73,9 +82,9 @@ export class NodejsFunction extends Construct {
           actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
           resources: ['*'],
         },
-        ...(props.statements ?? []),
       ],
     });
+    this.grantPrincipal = this.role;
 
     this.function = new LambdaFunction(this, 'Function', {
       functionName: props.functionName,
@@ -87,7 +96,7 @@ export class NodejsFunction extends Construct {
       filename: asset.path,
       sourceCodeHash: this.bundle.sha256Base64,
       memorySize: props.memorySize ?? 256,
-      timeout: props.timeout ?? 10,
+      timeout: this.timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrency,
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
@@ -104,11 +113,6 @@ export class NodejsFunction extends Construct {
     });
   }
 
-  /** Grants the function's role more permissions. */
-  addStatements(...statements: PolicyStatement[]): void {
-    this.role.addStatements(...statements);
-  }
-
   get arn(): string {
     return this.function.arn;
   }
@@ -122,7 +126,7 @@ export class NodejsFunction extends Construct {
   }
 }
 
-function validateProps(path: string, props: NodejsFunctionProps): void {
+function problemsOf(props: NodejsFunctionProps): string[] {
   const problems: string[] = [];
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(props.functionName)) {
     problems.push(`functionName "${props.functionName}" must be 1-64 letters, digits, hyphens or underscores`);
@@ -136,7 +140,5 @@ function validateProps(path: string, props: NodejsFunctionProps): void {
   if (props.reservedConcurrency !== undefined && props.reservedConcurrency < 0) {
     problems.push(`reservedConcurrency ${props.reservedConcurrency} must not be negative`);
   }
-  if (problems.length > 0) {
-    throw new Error(`NodejsFunction ${path}: ${problems.join('; ')}.`);
-  }
+  return problems;
 }

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import { throwIfProblems } from './errors';
 import { MessageQueue } from './message-queue';
 import { NodejsFunction } from './nodejs-function';
 
@@ -32,11 +33,11 @@ export class QueueConsumer extends Construct {
     super(scope, id);
     const batchSize = props.batchSize ?? 10;
     const maximumConcurrency = props.maximumConcurrency ?? 5;
-    const visibility = props.queue.queue.visibilityTimeoutSecondsInput ?? 30;
-    const timeout = props.function.function.timeoutInput ?? 3;
+    const visibility = props.queue.visibilityTimeoutSeconds;
+    const timeout = props.function.timeoutSeconds;
 
     const problems: string[] = [];
-    if (typeof visibility === 'number' && typeof timeout === 'number' && visibility < VISIBILITY_TO_TIMEOUT_RATIO * timeout) {
+    if (visibility < VISIBILITY_TO_TIMEOUT_RATIO * timeout) {
       problems.push(
         `the queue's visibility timeout (${visibility}s) is under ${VISIBILITY_TO_TIMEOUT_RATIO}x the function's timeout (${timeout}s); set visibilityTimeoutSeconds to at least ${VISIBILITY_TO_TIMEOUT_RATIO * timeout}`,
       );
@@ -48,13 +49,9 @@ export class QueueConsumer extends Construct {
     if (!Number.isInteger(maximumConcurrency) || maximumConcurrency < 2 || maximumConcurrency > 1000) {
       problems.push(`maximumConcurrency ${maximumConcurrency} must be from 2 to 1000 (the event source mapping's limits)`);
     }
-    if (problems.length > 0) throw new Error(`QueueConsumer ${this.node.path}: ${problems.join('; ')}.`);
+    throwIfProblems(this, problems);
 
-    props.function.addStatements({
-      sid: 'ConsumeQueue',
-      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-      resources: [props.queue.arn],
-    });
+    props.queue.grantConsumeMessages(props.function);
 
     // Lambda checks the role's rights when the mapping is created, so the policy must exist first.
     this.mapping = new LambdaEventSourceMapping(this, 'Mapping', {

@@ -4,6 +4,8 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
+import { throwIfProblems } from './errors';
+import { IGrantable } from './grants';
 import { NodejsFunction } from './nodejs-function';
 
 export interface RotatingSecretProps {
@@ -61,7 +63,7 @@ export class RotatingSecret extends Construct {
     if (!(recoveryWindow === 0 || (Number.isInteger(recoveryWindow) && recoveryWindow >= 7 && recoveryWindow <= 30))) {
       problems.push(`recoveryWindowInDays ${recoveryWindow} must be 0 or from 7 to 30`);
     }
-    if (problems.length > 0) throw new Error(`RotatingSecret ${this.node.path}: ${problems.join('; ')}.`);
+    throwIfProblems(this, problems);
 
     this.viaSecretsManager = `secretsmanager.${props.region}.amazonaws.com`;
 
@@ -86,27 +88,8 @@ export class RotatingSecret extends Construct {
       logRetentionDays: props.logRetentionDays,
       timeout: 30,
       environment: props.rotationEnvironment,
-      statements: [
-        {
-          sid: 'RotateThisSecret',
-          actions: [
-            'secretsmanager:DescribeSecret',
-            'secretsmanager:GetSecretValue',
-            'secretsmanager:PutSecretValue',
-            'secretsmanager:UpdateSecretVersionStage',
-          ],
-          resources: [this.secret.arn],
-        },
-        {
-          // Reading and writing versions means decrypting and generating data keys under our key,
-          // and only on Secrets Manager's behalf.
-          sid: 'UseSecretKeyViaSecretsManager',
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          resources: [this.key.arn],
-          conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [this.viaSecretsManager] }],
-        },
-      ],
     });
+    this.grantRotation(this.rotationFunction);
 
     const permission = new LambdaPermission(this, 'AllowSecretsManager', {
       functionName: this.rotationFunction.functionName,
@@ -123,14 +106,17 @@ export class RotatingSecret extends Construct {
       rotationRules: { automaticallyAfterDays: rotationDays },
       // The first, immediate rotation is what gives the secret its first value.
       rotateImmediately: true,
-      // Secrets Manager invokes the function as soon as the schedule exists.
-      dependsOn: [permission],
+      // Secrets Manager invokes the function as soon as the schedule exists (rotate_immediately), and
+      // the function's first call needs its rights: both the invoke permission and the role's policy
+      // must exist first, or the first rotation fails and the secret stays without a value.
+      // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/secretsmanager_secret_rotation
+      dependsOn: [permission, this.rotationFunction.role.policy],
     });
   }
 
-  /** Lets a function read the current value (and decrypt it through Secrets Manager only). */
-  grantRead(fn: NodejsFunction): void {
-    fn.addStatements(
+  /** Lets `grantee` read the current value (and decrypt it through Secrets Manager only). */
+  grantRead(grantee: IGrantable): void {
+    grantee.grantPrincipal.addStatements(
       { sid: 'ReadSecret', actions: ['secretsmanager:GetSecretValue'], resources: [this.secret.arn] },
       {
         sid: 'DecryptSecretViaSecretsManager',
@@ -143,5 +129,29 @@ export class RotatingSecret extends Construct {
 
   get arn(): string {
     return this.secret.arn;
+  }
+
+  /** What the four rotation steps call: versions and stages of this secret, under this secret's key. */
+  private grantRotation(grantee: IGrantable): void {
+    grantee.grantPrincipal.addStatements(
+      {
+        sid: 'RotateThisSecret',
+        actions: [
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:UpdateSecretVersionStage',
+        ],
+        resources: [this.secret.arn],
+      },
+      {
+        // Reading and writing versions means decrypting and generating data keys under our key,
+        // and only on Secrets Manager's behalf.
+        sid: 'UseSecretKeyViaSecretsManager',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [this.key.arn],
+        conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [this.viaSecretsManager] }],
+      },
+    );
   }
 }

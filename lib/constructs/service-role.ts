@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { ConstructValidationError, validateAtSynth } from './errors';
+import { IGrantable, IPrincipalPolicy } from './grants';
 import { PolicyStatement, policyDocument, serviceTrustPolicy } from './policy-document';
 
 export interface ServiceRoleProps {
@@ -9,7 +11,10 @@ export interface ServiceRoleProps {
   /** Service principal allowed to assume the role, e.g. `lambda.amazonaws.com`. */
   readonly service: string;
   readonly description?: string;
-  /** Initial permissions; more can be added with `addStatements`. @default none */
+  /**
+   * Permissions on things no construct of ours owns (an account-wide setting, "*"-only actions).
+   * Rights on our own resources come from their grant methods. @default none
+   */
   readonly statements?: readonly PolicyStatement[];
 }
 
@@ -17,7 +22,8 @@ export interface ServiceRoleProps {
  * An IAM role for one AWS service with a single inline policy holding exactly the statements
  * granted to it. Inline rather than managed, so the permissions live and die with the role.
  */
-export class ServiceRole extends Construct {
+export class ServiceRole extends Construct implements IGrantable, IPrincipalPolicy {
+  readonly grantPrincipal: IPrincipalPolicy = this;
   readonly role: IamRole;
   /** The inline policy; depend on it when a consumer (e.g. an event source mapping) checks the role's rights on creation. */
   readonly policy: IamRolePolicy;
@@ -26,7 +32,9 @@ export class ServiceRole extends Construct {
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
     if (props.name.length > 64) {
-      throw new Error(`ServiceRole ${this.node.path}: role name "${props.name}" is ${props.name.length} characters; IAM allows 64. Use a shorter stack short name or environment.`);
+      throw new ConstructValidationError(this, [
+        `role name "${props.name}" is ${props.name.length} characters; IAM allows 64. Use a shorter stack short name or environment`,
+      ]);
     }
     this.statements.push(...(props.statements ?? []));
 
@@ -40,11 +48,12 @@ export class ServiceRole extends Construct {
       role: this.role.id,
       policy: policyDocument(this, 'PermissionsDocument', () => this.statements).json,
     });
-    this.node.addValidation({
-      validate: () => (this.statements.length === 0 ? [`ServiceRole ${this.node.path} has no permissions; grant it what it needs with addStatements().`] : []),
-    });
+    validateAtSynth(this, () =>
+      this.statements.length === 0 ? ['the role has no permissions; grant it what it needs through the resources it uses (e.g. queue.grantSendMessages(role))'] : [],
+    );
   }
 
+  /** Adds to the role's policy; prefer the resource's grant method where there is one. */
   addStatements(...statements: PolicyStatement[]): void {
     this.statements.push(...statements);
   }

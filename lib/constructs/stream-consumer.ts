@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import { throwIfProblems } from './errors';
 import { EncryptedStream } from './kinesis-stream';
 import { MessageQueue } from './message-queue';
 import { NodejsFunction } from './nodejs-function';
@@ -58,7 +59,7 @@ export class StreamConsumer extends Construct {
       parallelizationFactor: props.parallelizationFactor ?? 1,
       iteratorAgeAlarmMs: props.iteratorAgeAlarmMs ?? 600_000,
     };
-    validate(this.node.path, settings, props.stream.stream.retentionPeriodInput);
+    throwIfProblems(this, problemsOf(settings, props.stream.retentionHours));
 
     this.failureQueue = new MessageQueue(this, 'FailureQueue', {
       name: props.failureQueueName,
@@ -67,28 +68,8 @@ export class StreamConsumer extends Construct {
       alarmActions: props.alarmActions,
     });
 
-    props.function.addStatements(
-      {
-        sid: 'ReadStream',
-        // What Lambda's poller calls on the function's behalf. SubscribeToShard is left out: it is only
-        // for enhanced fan-out consumers, which this mapping does not use. The stream's key is the
-        // AWS-managed aws/kinesis key, whose key policy already lets Kinesis decrypt for any principal
-        // of the account allowed to read the stream, so no kms:Decrypt grant is needed.
-        actions: [
-          'kinesis:DescribeStream',
-          'kinesis:DescribeStreamSummary',
-          'kinesis:GetRecords',
-          'kinesis:GetShardIterator',
-          'kinesis:ListShards',
-        ],
-        resources: [props.stream.arn],
-      },
-      {
-        sid: 'SendFailedBatches',
-        actions: ['sqs:SendMessage'],
-        resources: [this.failureQueue.arn],
-      },
-    );
+    props.stream.grantRead(props.function);
+    this.failureQueue.grantSendMessages(props.function);
 
     this.mapping = new LambdaEventSourceMapping(this, 'Mapping', {
       eventSourceArn: props.stream.arn,
@@ -134,7 +115,7 @@ interface Settings {
   readonly iteratorAgeAlarmMs: number;
 }
 
-function validate(path: string, s: Settings, streamRetentionHours: number | undefined): void {
+function problemsOf(s: Settings, streamRetentionHours: number): string[] {
   const problems: string[] = [];
   const check = (ok: boolean, problem: string) => ok || problems.push(problem);
   const whole = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max;
@@ -148,14 +129,12 @@ function validate(path: string, s: Settings, streamRetentionHours: number | unde
     whole(s.maxRecordAgeSeconds, 60, 604800),
     `maxRecordAgeSeconds ${s.maxRecordAgeSeconds} must be from 60 to 604800 (-1, no limit, would let records expire unprocessed)`,
   );
-  if (streamRetentionHours !== undefined && s.maxRecordAgeSeconds > streamRetentionHours * 3600) {
+  if (s.maxRecordAgeSeconds > streamRetentionHours * 3600) {
     problems.push(
       `maxRecordAgeSeconds ${s.maxRecordAgeSeconds} exceeds the stream's retention (${streamRetentionHours} h): records would expire before they reach the failure queue; lower it or raise the stream's retentionHours`,
     );
   }
   check(whole(s.parallelizationFactor, 1, 10), `parallelizationFactor ${s.parallelizationFactor} must be from 1 to 10`);
   check(whole(s.iteratorAgeAlarmMs, 1000, 7 * DAY * 1000), `iteratorAgeAlarmMs ${s.iteratorAgeAlarmMs} must be from 1000 to 604800000`);
-  if (problems.length > 0) {
-    throw new Error(`StreamConsumer ${path}: ${problems.join('; ')}.`);
-  }
+  return problems;
 }

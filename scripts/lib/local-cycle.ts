@@ -1,5 +1,5 @@
 import { SETTINGS } from '../../lib/config';
-import { apply, destroy, forEachLimited, hasLocalState, init, plan, PlanOutcome, stateList, StepOptions, Timings } from './stacks';
+import { apply, destroy, forEachInDependencyOrder, forEachLimited, hasLocalState, init, plan, PlanOutcome, stateList, StepOptions, Timings } from './stacks';
 import { LOCAL_OUTDIR, synthesize, SynthesizedStack, Synthesis } from './synth';
 
 /**
@@ -42,20 +42,18 @@ export interface CycleOptions {
 const quiet: StepOptions = { env: EMULATOR_TF_ENV };
 
 /**
- * Runs `work` for every stack: first the bootstrap stacks (local state) one by one, then the
- * pipeline stacks side by side when none references another (cdktf lists cross-stack references as
- * manifest dependencies). An apply spends most of its time in the provider's waiters, so
- * overlapping them shortens the cycle even on 2 cores.
+ * Runs `work` for every stack in the order of their dependencies (as `cdktf deploy '*'` would):
+ * the state bucket first, then the API Gateway account role, then the pipelines side by side. An
+ * apply spends most of its time in the provider's waiters, so overlapping them shortens the cycle
+ * even on 2 cores.
  */
-async function inPhases(
+async function inDependencyOrder(
   stacks: readonly SynthesizedStack[],
   options: CycleOptions,
   order: 'deploy' | 'destroy',
   work: (stack: SynthesizedStack) => Promise<string>,
 ): Promise<void> {
-  const bootstrap = stacks.filter(hasLocalState);
-  const pipelines = stacks.filter((s) => !hasLocalState(s));
-  const run = async (stack: SynthesizedStack): Promise<void> => {
+  await forEachInDependencyOrder(stacks, order, options.concurrency ?? 3, async (stack) => {
     options.log?.(`${order} ${stack.name}: started`);
     try {
       const output = await work(stack);
@@ -64,25 +62,12 @@ async function inPhases(
       options.log?.(`${order} ${stack.name}: FAILED`);
       throw error;
     }
-  };
-  // Stacks that reference each other keep their order: then one at a time.
-  const independent = pipelines.every((s) => s.dependencies.length === 0);
-  const runPipelines = () => forEachLimited(order === 'deploy' ? pipelines : [...pipelines].reverse(), independent ? (options.concurrency ?? 3) : 1, run);
-  const runBootstrap = async () => {
-    for (const stack of order === 'deploy' ? bootstrap : [...bootstrap].reverse()) await run(stack);
-  };
-  if (order === 'deploy') {
-    await runBootstrap();
-    await runPipelines();
-  } else {
-    await runPipelines();
-    await runBootstrap();
-  }
+  });
 }
 
 /** Initialises (with its real backend) and applies every stack, bootstrap first. */
 export async function deployAll(stacks: readonly SynthesizedStack[], options: CycleOptions): Promise<void> {
-  await inPhases(stacks, options, 'deploy', async (stack) => {
+  await inDependencyOrder(stacks, options, 'deploy', async (stack) => {
     await options.timings.time(`init ${stack.name}`, () => init(stack, { ...quiet, backend: true }));
     const applied = await options.timings.time(`apply ${stack.name}`, () => apply(stack, quiet));
     return fromLine(applied.stdout, 'Apply complete!');
@@ -99,12 +84,11 @@ export async function planAll(stacks: readonly SynthesizedStack[], options: Cycl
 }
 
 /**
- * Destroys every pipeline stack, then the bootstrap stack. Of the bootstrap stack only the state
- * bucket stays: it holds the (now empty) state of every other stack, and deleting a versioned
- * bucket that still holds objects would fail anyway.
+ * Destroys every stack but the state bucket, dependents first. The bucket stays: it holds the (now
+ * empty) state of every other stack, and Terraform refuses to destroy it (prevent_destroy).
  */
 export async function destroyAll(stacks: readonly SynthesizedStack[], options: CycleOptions): Promise<void> {
-  await inPhases(stacks, options, 'destroy', async (stack) => {
+  await inDependencyOrder(stacks, options, 'destroy', async (stack) => {
     await options.timings.time(`init ${stack.name}`, () => init(stack, { ...quiet, backend: true }));
     if (!hasLocalState(stack)) {
       const destroyed = await options.timings.time(`destroy ${stack.name}`, () => destroy(stack, quiet));

@@ -92,6 +92,57 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, task
   if (errors.length > 0) throw errors[0];
 }
 
+/**
+ * Runs `task` for every stack as `cdktf deploy '*'` / `cdktf destroy '*'` order them: on deploy a
+ * stack starts once every stack it depends on is done; on destroy once every stack depending on it
+ * is done. At most `limit` at a time; the first failure stops new starts and is rethrown after the
+ * running ones finish (a dependent of a failed stack never starts).
+ */
+export async function forEachInDependencyOrder(
+  stacks: readonly SynthesizedStack[],
+  order: 'deploy' | 'destroy',
+  limit: number,
+  task: (stack: SynthesizedStack) => Promise<void>,
+): Promise<void> {
+  const names = new Set(stacks.map((s) => s.name));
+  // Dependencies outside the selection are assumed done (deployed before, or destroyed after).
+  const blockers = new Map(
+    stacks.map((s) => [
+      s.name,
+      new Set(
+        order === 'deploy'
+          ? s.dependencies.filter((d) => names.has(d))
+          : stacks.filter((other) => other.dependencies.includes(s.name)).map((other) => other.name),
+      ),
+    ]),
+  );
+  const pending = [...stacks];
+  const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  while ((pending.length > 0 && !failure) || running.size > 0) {
+    const ready = failure ? -1 : pending.findIndex((s) => blockers.get(s.name)!.size === 0);
+    if (ready >= 0 && running.size < limit) {
+      const [stack] = pending.splice(ready, 1);
+      const run: Promise<void> = task(stack)
+        .then(() => {
+          for (const waiting of blockers.values()) waiting.delete(stack.name);
+        })
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => running.delete(run));
+      running.add(run);
+      continue;
+    }
+    if (running.size === 0) {
+      if (failure) break;
+      throw new Error(`Stacks ${pending.map((s) => s.name).join(', ')} wait on each other: their dependencies form a cycle.`);
+    }
+    await Promise.race(running);
+  }
+  if (failure) throw failure.error;
+}
+
 /** Step timings, printed as a table at the end of a script and reported by the tests. */
 export class Timings {
   readonly entries: { step: string; seconds: number }[] = [];

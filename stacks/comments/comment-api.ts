@@ -46,8 +46,8 @@ export class CommentApi extends Construct {
       name: `${props.name}-putitem`,
       service: 'apigateway.amazonaws.com',
       description: `Lets API ${props.name} store comments in ${props.table.node.id}`,
-      statements: [{ sid: 'PutComments', actions: ['dynamodb:PutItem'], resources: [props.table.arn] }],
     });
+    props.table.grant(this.role, 'dynamodb:PutItem');
 
     const model = this.api.addModel('Comment', COMMENT_MODEL_SCHEMA, 'A new comment: username and message');
     this.api.addMethod('POST', '/comment', {

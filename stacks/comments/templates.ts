@@ -68,16 +68,14 @@ export const COMMENT_CREATED_TEMPLATE = '{"id": "$context.requestId"}';
  * client-side error with 400, so the template tells them apart by `__type` and overrides the status:
  * - ConditionalCheckFailedException: this request id was already stored (a replay) -> 409;
  * - throttling -> 429, so clients back off and retry;
- * - ValidationException: the item was refused -> 400 with DynamoDB's reason;
+ * - ValidationException: the item was refused -> 400 with a constant message (DynamoDB's reason
+ *   names attributes and, for some errors, the table; it stays out of the response);
  * - anything else (access denied, missing table, bad credentials) is our misconfiguration, not the
  *   client's fault -> 500 with a generic message (DynamoDB's text would leak ARNs).
  * An override may be applied only once, hence one #set per branch.
  */
 export const COMMENT_CLIENT_ERROR_TEMPLATE = [
   "#set($type = \"$!input.path('$.__type')\")",
-  "#set($reason = $input.path('$.message'))",
-  "#if(!$reason)#set($reason = $input.path('$.Message'))#end",
-  '#if(!$reason)#set($reason = "")#end',
   "#if($type.endsWith('ConditionalCheckFailedException'))",
   '#set($context.responseOverride.status = 409)',
   '{"message": "A comment was already stored for this request id; it was not overwritten", "type": "ConditionalCheckFailed", "requestId": "$context.requestId"}',
@@ -85,7 +83,7 @@ export const COMMENT_CLIENT_ERROR_TEMPLATE = [
   '#set($context.responseOverride.status = 429)',
   '{"message": "Too many comments right now; retry later with backoff", "type": "Throttled", "requestId": "$context.requestId"}',
   "#elseif($type.endsWith('ValidationException'))",
-  `{"message": "The comment was rejected: ${escaped('$reason')}", "type": "ValidationException", "requestId": "$context.requestId"}`,
+  '{"message": "The comment was rejected by the database; check it against the documented limits", "type": "ValidationException", "requestId": "$context.requestId"}',
   '#else',
   '#set($context.responseOverride.status = 500)',
   '{"message": "The comment could not be stored because of an internal error", "type": "InternalError", "requestId": "$context.requestId"}',

@@ -29,14 +29,8 @@ export class CustomersStack extends PipelineStack {
       description: 'Customer details API: health, create, get, update, update e-mail',
       logRetentionDays: config.logRetentionDays,
       environment: { TABLE_NAME: table.name },
-      statements: [
-        {
-          sid: 'ReadWriteCustomers',
-          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-          resources: [table.arn],
-        },
-      ],
     });
+    table.grant(handler, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
 
     const api = new RestApi(this, 'Api', {
       name: `${this.namePrefix}-api`,
@@ -59,7 +53,7 @@ export class CustomersStack extends PipelineStack {
       }
     }
 
-    new ApiKeyUsagePlan(this, 'Clients', {
+    const clients = new ApiKeyUsagePlan(this, 'Clients', {
       api,
       name: `${this.namePrefix}-clients`,
       ...usagePlanLimits(config),
@@ -68,5 +62,11 @@ export class CustomersStack extends PipelineStack {
     new TerraformOutput(this, 'api_url', { value: api.url, description: 'Base URL of the customer API stage' });
     new TerraformOutput(this, 'table_name', { value: table.name });
     new TerraformOutput(this, 'function_name', { value: handler.functionName });
+    new TerraformOutput(this, 'api_key_id', { value: clients.keyId, description: 'Id of the API key (not the secret value)' });
+    new TerraformOutput(this, 'api_key_value', {
+      value: clients.keyValue,
+      sensitive: true,
+      description: 'The x-api-key value; read it with `terraform output -raw api_key_value` in the stack directory',
+    });
   }
 }

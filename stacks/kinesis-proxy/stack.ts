@@ -36,12 +36,20 @@ export class KinesisProxyStack extends PipelineStack {
     proxy.addRoute('PUT', '/streams/{stream-name}/record', 'PutRecord');
     proxy.addRoute('GET', '/streams/{stream-name}/records', 'GetRecords');
 
-    new ApiInvokePolicy(this, 'Clients', {
+    const clients = new ApiInvokePolicy(this, 'Clients', {
       name: `${this.namePrefix}-clients`,
       description: 'Lets the holder call every route of the Kinesis proxy API',
       routeArns: () => proxy.routeArns(),
     });
 
     new TerraformOutput(this, 'api_url', { value: api.url, description: 'Base URL of the Kinesis proxy API stage' });
+    new TerraformOutput(this, 'streams', {
+      value: proxy.streamNames,
+      description: 'Stream names to use in URLs, and the Kinesis streams they map to',
+    });
+    new TerraformOutput(this, 'client_policy_arn', {
+      value: clients.arn,
+      description: 'Attach this policy to the IAM users or roles that may call the API',
+    });
   }
 }

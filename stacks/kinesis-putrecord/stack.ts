@@ -31,12 +31,22 @@ export class KinesisPutRecordStack extends PipelineStack {
     });
     proxy.addRoute('PUT', '/{stream-name}', 'PutRecord');
 
-    new ApiKeyUsagePlan(this, 'Clients', {
+    const clients = new ApiKeyUsagePlan(this, 'Clients', {
       api,
       name: `${this.namePrefix}-clients`,
       ...usagePlanLimits(config),
     });
 
     new TerraformOutput(this, 'api_url', { value: api.url, description: 'Base URL of the PutRecord API stage' });
+    new TerraformOutput(this, 'streams', {
+      value: proxy.streamNames,
+      description: 'Stream names to use in URLs, and the Kinesis streams they map to',
+    });
+    new TerraformOutput(this, 'api_key_id', { value: clients.keyId, description: 'Id of the API key (not the secret value)' });
+    new TerraformOutput(this, 'api_key_value', {
+      value: clients.keyValue,
+      sensitive: true,
+      description: 'The x-api-key value; read it with `terraform output -raw api_key_value` in the stack directory',
+    });
   }
 }

@@ -8,10 +8,10 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { policyDocument } from '../../lib/constructs/policy-document';
 
+const NEVER_DESTROY = { preventDestroy: true } as const;
+
 export interface StateBucketProps {
   readonly bucketName: string;
-  /** Make Terraform refuse to destroy the bucket (production). @default false */
-  readonly preventDestroy?: boolean;
   /** Days a superseded state version is kept. @default 90 */
   readonly noncurrentVersionDays?: number;
   /**
@@ -25,6 +25,13 @@ export interface StateBucketProps {
 /**
  * The Terraform state bucket: versioned (every state ever written can be restored), encrypted with
  * KMS, never public, owner-enforced, reachable only over TLS, with old versions expiring.
+ *
+ * It holds every stack's state, so Terraform must never take it or any of its settings away, in any
+ * environment: every resource here has `prevent_destroy`, which makes Terraform reject any plan that
+ * would destroy one of them, before it changes anything ("Instance cannot be destroyed"). A plain
+ * `cdktf destroy '*'` therefore removes every pipeline and stops at this stack. Removing the backend
+ * is a separate, deliberate step (README, "Removing the state backend").
+ * https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#prevent_destroy
  */
 export class StateBucket extends Construct {
   readonly bucket: S3Bucket;
@@ -33,14 +40,16 @@ export class StateBucket extends Construct {
     super(scope, id);
     this.bucket = new S3Bucket(this, 'Bucket', {
       bucket: props.bucketName,
-      lifecycle: { preventDestroy: props.preventDestroy ?? false },
+      lifecycle: NEVER_DESTROY,
     });
     new S3BucketVersioningA(this, 'Versioning', {
       bucket: this.bucket.id,
+      lifecycle: NEVER_DESTROY,
       versioningConfiguration: { status: 'Enabled' },
     });
     new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
       bucket: this.bucket.id,
+      lifecycle: NEVER_DESTROY,
       rule: [
         {
           // The AWS-managed key (aws/s3); the bucket key cuts KMS calls for frequent state writes.
@@ -51,6 +60,7 @@ export class StateBucket extends Construct {
     });
     new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
       bucket: this.bucket.id,
+      lifecycle: NEVER_DESTROY,
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
@@ -58,11 +68,13 @@ export class StateBucket extends Construct {
     });
     new S3BucketOwnershipControls(this, 'Ownership', {
       bucket: this.bucket.id,
+      lifecycle: NEVER_DESTROY,
       rule: { objectOwnership: 'BucketOwnerEnforced' },
     });
     if (props.denyInsecureTransport ?? true) {
       new S3BucketPolicy(this, 'TlsOnly', {
         bucket: this.bucket.id,
+      lifecycle: NEVER_DESTROY,
         policy: policyDocument(this, 'TlsOnlyPolicy', [
           {
             sid: 'DenyInsecureTransport',
@@ -77,6 +89,7 @@ export class StateBucket extends Construct {
     }
     new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
       bucket: this.bucket.id,
+      lifecycle: NEVER_DESTROY,
       rule: [
         {
           id: 'expire-old-state-versions',

@@ -66,8 +66,8 @@ export class WebhookStack extends PipelineStack {
       logRetentionDays: config.logRetentionDays,
       timeout: CONSUMER_TIMEOUT_SECONDS,
       environment: { TABLE_NAME: table.name },
-      statements: [{ sid: 'StoreEventsOnce', actions: ['dynamodb:PutItem'], resources: [table.arn] }],
     });
+    table.grant(consumer, 'dynamodb:PutItem');
     new QueueConsumer(this, 'ConsumeSubmissions', { queue, function: consumer, batchSize: 10, maximumConcurrency: 5 });
 
     const credentials = new RotatingSecret(this, 'BasicAuth', {
@@ -110,8 +110,8 @@ export class WebhookStack extends PipelineStack {
       name: `${this.namePrefix}-api-send`,
       service: 'apigateway.amazonaws.com',
       description: 'Lets the webhook API put submissions on its queue, and nothing else',
-      statements: [{ sid: 'SendSubmissions', actions: ['sqs:SendMessage'], resources: [queue.arn] }],
     });
+    queue.grantSendMessages(sendRole);
     const enqueue = api.addAwsServiceIntegration('Enqueue', {
       subtype: 'SQS-SendMessage',
       credentialsArn: sendRole.arn,

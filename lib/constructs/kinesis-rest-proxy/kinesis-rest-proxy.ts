@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { TerraformOutput } from 'cdktf';
 import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
 import { ApiGatewayModel } from '@cdktf/provider-aws/lib/api-gateway-model';
 import {
@@ -100,10 +99,11 @@ export class KinesisRestProxy extends Construct {
       service: 'apigateway.amazonaws.com',
       description: `API Gateway calls Kinesis for ${props.namePrefix}: only the routed actions, only its own streams`,
     });
-    new TerraformOutput(this, 'Streams', {
-      value: Object.fromEntries(this.streams.map((s) => [s.shortName, s.physicalName])),
-      description: 'Stream names to use in URLs, and the Kinesis streams they map to',
-    }).overrideLogicalId('streams');
+  }
+
+  /** Short name (as used in URLs) -> physical stream name, for every served stream. */
+  get streamNames(): Record<string, string> {
+    return Object.fromEntries(this.streams.map((s) => [s.shortName, s.physicalName]));
   }
 
   /** Routes `httpMethod path` to a Kinesis action. Stream actions need `{stream-name}` in the path. */
@@ -161,11 +161,7 @@ export class KinesisRestProxy extends Construct {
       this.role.addStatements({ sid: 'ListStreams', actions: ['kinesis:ListStreams'], resources: ['*'] });
       return;
     }
-    this.role.addStatements({
-      sid: `${action}OnServedStreams`,
-      actions: [`kinesis:${action}`],
-      resources: this.streams.map((s) => s.stream.arn),
-    });
+    for (const served of this.streams) served.stream.grant(this.role, `kinesis:${action}`);
   }
 
   private putRecordModel(): ApiGatewayModel {

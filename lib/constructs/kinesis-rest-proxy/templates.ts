@@ -201,41 +201,62 @@ export function kinesisSuccessTemplate(action: KinesisAction, streams: readonly 
 }
 
 /**
+ * What a client is told for each Kinesis error type: a constant message and our own type per mapped
+ * status, never Kinesis's text. Kinesis's messages carry the account id and the physical stream name
+ * ("Rate exceeded for shard shardId-000000000000 in stream sp-prod-kput-orders under account
+ * 123456789012.", "Stream ... under account ... not found.") and access-denied messages the role's
+ * ARN; none of that may reach a client. The integration status (400) and our status stay in the
+ * stage's access log. Kinesis error types: https://docs.aws.amazon.com/kinesis/latest/APIReference/CommonErrors.html
+ * and each action's "Errors" section.
+ */
+export const KINESIS_CLIENT_ERRORS: readonly { readonly kinesisTypes: readonly string[]; readonly status: number; readonly type: string; readonly message: string }[] = [
+  { kinesisTypes: ['ResourceNotFoundException'], status: 404, type: 'NotFound', message: 'The stream or shard does not exist' },
+  {
+    kinesisTypes: ['ProvisionedThroughputExceededException', 'LimitExceededException', 'KMSThrottlingException'],
+    status: 429,
+    type: 'Throttled',
+    message: 'Too many requests for this stream right now; retry later with backoff',
+  },
+  { kinesisTypes: ['ExpiredIteratorException'], status: 400, type: 'ExpiredIterator', message: 'The shard iterator has expired; get a new one' },
+  { kinesisTypes: ['InvalidArgumentException'], status: 400, type: 'InvalidArgument', message: 'Kinesis refused a parameter of the request' },
+  {
+    // Our role or key is wrong, not the client's request: an internal error, like the other APIs.
+    kinesisTypes: ['AccessDeniedException', 'KMSAccessDeniedException', 'KMSDisabledException', 'KMSInvalidStateException', 'KMSNotFoundException'],
+    status: 500,
+    type: 'InternalError',
+    message: 'The request could not be completed because of an internal error',
+  },
+];
+const OTHER_CLIENT_ERROR = { status: 400, type: 'BadRequest', message: 'Kinesis rejected the request' } as const;
+
+/**
  * What the client receives when Kinesis answers 4xx (or refused a request the checks stopped).
  * Kinesis answers every client-side error with HTTP 400; the status is refined from its error type.
  */
 export function kinesisClientErrorTemplate(action: KinesisAction, streams: readonly ServedStream[]): string {
+  const branches = KINESIS_CLIENT_ERRORS.flatMap((error) => [
+    `#elseif(${error.kinesisTypes.map((t) => `$type == '${t}'`).join(' || ')})`,
+    `#set($status = ${error.status})`,
+    `#set($problemType = '${error.type}')`,
+    `#set($problem = '${error.message}')`,
+  ]);
   return [
     requestChecks(action, streams),
     "#set($type = \"$!input.path('$.__type')\")",
-    // Kinesis writes "message"; some AWS JSON errors write "Message".
-    "#set($messagePath = '$.message')",
-    "#set($message = \"$!input.path('$.message')\")",
-    '#if($message == "")',
-    "#set($messagePath = '$.Message')",
-    "#set($message = \"$!input.path('$.Message')\")",
-    '#end',
-    '#set($status = 400)',
     '#if($problem != "")',
     '#set($status = $problemStatus)',
-    "#elseif($type == 'ResourceNotFoundException')",
-    '#set($status = 404)',
-    "#elseif($type == 'ProvisionedThroughputExceededException' || $type == 'LimitExceededException' || $type == 'KMSThrottlingException')",
-    '#set($status = 429)',
-    "#elseif($type == 'AccessDeniedException' || $type == 'KMSAccessDeniedException')",
-    '#set($status = 403)',
+    ...branches,
+    '#else',
+    `#set($status = ${OTHER_CLIENT_ERROR.status})`,
+    `#set($problemType = '${OTHER_CLIENT_ERROR.type}')`,
+    `#set($problem = '${OTHER_CLIENT_ERROR.message}')`,
     '#end',
     // Overrides are final and may be set once, so only at the end.
     '#if($status != 400)',
     '#set($context.responseOverride.status = $status)',
     '#end',
-    '#if($problem != "")',
+    // Every message and type is one of ours: constant, JSON-safe text.
     '{"message": "$problem", "type": "$problemType", "requestId": "$context.requestId"}',
-    '#else',
-    // $input.json re-encodes Kinesis's strings, so quotes or newlines in them cannot break the body.
-    '{"message": #if($message != "")$input.json($messagePath)#else"Kinesis rejected the request"#end, ' +
-      '"type": #if($type != "")$input.json(\'$.__type\')#else"KinesisError"#end, "requestId": "$context.requestId"}',
-    '#end',
   ].join('\n');
 }
 

@@ -1,12 +1,6 @@
-import * as crypto from 'crypto';
 import { Construct } from 'constructs';
-import { DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformResource, Tokenization } from 'cdktf';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
-import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-gateway-response';
-import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
-import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gateway-integration-response';
 import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
-import { ApiGatewayMethodResponse } from '@cdktf/provider-aws/lib/api-gateway-method-response';
 import { ApiGatewayMethodSettings } from '@cdktf/provider-aws/lib/api-gateway-method-settings';
 import { ApiGatewayModel } from '@cdktf/provider-aws/lib/api-gateway-model';
 import { ApiGatewayRequestValidator } from '@cdktf/provider-aws/lib/api-gateway-request-validator';
@@ -15,7 +9,14 @@ import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api'
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { ConstructValidationError } from '../errors';
 import { NodejsFunction } from '../nodejs-function';
+import { addRestApiDeployment } from './deployment';
+import { addGatewayResponses } from './gateway-responses';
+import { addAwsServiceIntegration, addLambdaProxyIntegration, Integration } from './integrations';
+import { logicalSuffix, normalisePath } from './paths';
+
+export type { AwsServiceIntegration, Integration, IntegrationResponse, LambdaProxyIntegration } from './integrations';
 
 export interface RestApiProps {
   /** Physical API name. */
@@ -39,37 +40,6 @@ export interface RestApiProps {
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
 
-export interface IntegrationResponse {
-  readonly statusCode: string;
-  /** Regex over the backend's status (AWS integrations) or error message (Lambda); omit for the default response. */
-  readonly selectionPattern?: string;
-  readonly responseTemplates?: Readonly<Record<string, string>>;
-  readonly responseParameters?: Readonly<Record<string, string>>;
-}
-
-/** Lambda proxy: the function receives the whole request and shapes the whole response. */
-export interface LambdaProxyIntegration {
-  readonly type: 'LAMBDA_PROXY';
-  readonly function: NodejsFunction;
-}
-
-/** Direct call of an AWS service action with mapping templates, e.g. DynamoDB PutItem. */
-export interface AwsServiceIntegration {
-  readonly type: 'AWS';
-  /** `arn:aws:apigateway:<region>:<service>:action/<Action>` */
-  readonly uri: string;
-  /** Role API Gateway assumes for the call. */
-  readonly credentials: string;
-  readonly requestTemplates: Readonly<Record<string, string>>;
-  readonly requestParameters?: Readonly<Record<string, string>>;
-  /** One response per outcome; exactly one must have no selectionPattern (the default). */
-  readonly responses: readonly IntegrationResponse[];
-  /** @default POST (every AWS service action is called with POST) */
-  readonly integrationHttpMethod?: string;
-}
-
-export type Integration = LambdaProxyIntegration | AwsServiceIntegration;
-
 export interface MethodOptions {
   readonly integration: Integration;
   /** @default false */
@@ -82,39 +52,32 @@ export interface MethodOptions {
   readonly requestModel?: ApiGatewayModel;
 }
 
-// Everything that, when changed, only takes effect after a new deployment.
-const DEFINITION_TYPES = new Set([
-  'aws_api_gateway_resource',
-  'aws_api_gateway_method',
-  'aws_api_gateway_method_response',
-  'aws_api_gateway_integration',
-  'aws_api_gateway_integration_response',
-  'aws_api_gateway_model',
-  'aws_api_gateway_request_validator',
-  'aws_api_gateway_gateway_response',
-  'aws_api_gateway_authorizer',
-]);
-
-const JSON_ERROR_BODY = '{"message":$context.error.messageString,"type":"$context.error.responseType","requestId":"$context.requestId"}';
-
-const ACCESS_LOG_FORMAT = JSON.stringify({
-  requestId: '$context.requestId',
-  extendedRequestId: '$context.extendedRequestId',
-  sourceIp: '$context.identity.sourceIp',
-  requestTime: '$context.requestTime',
-  httpMethod: '$context.httpMethod',
-  resourcePath: '$context.resourcePath',
-  status: '$context.status',
-  protocol: '$context.protocol',
-  responseLength: '$context.responseLength',
-  responseLatency: '$context.responseLatency',
-  integrationStatus: '$context.integration.status',
-  integrationLatency: '$context.integration.latency',
-  errorMessage: '$context.error.message',
-  validationError: '$context.error.validationErrorString',
-  apiKeyId: '$context.identity.apiKeyId',
-  userAgent: '$context.identity.userAgent',
-});
+/**
+ * One JSON object per request. API Gateway substitutes `$context` values into this text without
+ * escaping them, so only values that cannot hold a double quote are placed inside quotes: ids,
+ * numbers, our own resource paths. The error message goes in through `$context.error.messageString`,
+ * which API Gateway documents as the *quoted* message; client-controlled text (the user agent) and the
+ * validator's detail (`$context.error.validationErrorString`, which quotes field names) are left out,
+ * because either would break the line's JSON.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-variables-for-access-logging.html
+ */
+export const ACCESS_LOG_FORMAT = `{${[
+  '"requestId":"$context.requestId"',
+  '"extendedRequestId":"$context.extendedRequestId"',
+  '"sourceIp":"$context.identity.sourceIp"',
+  '"requestTime":"$context.requestTime"',
+  '"httpMethod":"$context.httpMethod"',
+  '"resourcePath":"$context.resourcePath"',
+  '"status":"$context.status"',
+  '"protocol":"$context.protocol"',
+  '"responseLength":"$context.responseLength"',
+  '"responseLatency":"$context.responseLatency"',
+  '"integrationStatus":"$context.integration.status"',
+  '"integrationLatency":"$context.integration.latency"',
+  '"errorType":"$context.error.responseType"',
+  '"errorMessage":$context.error.messageString',
+  '"apiKeyId":"$context.identity.apiKeyId"',
+].join(',')}}`;
 
 /**
  * A regional REST API with its deployment and stage.
@@ -148,33 +111,8 @@ export class RestApi extends Construct {
     });
     this.resources.set('/', this.api.rootResourceId);
 
-    this.addGatewayResponse('DEFAULT_4XX');
-    this.addGatewayResponse('DEFAULT_5XX');
-    this.addGatewayResponse('BAD_REQUEST_BODY', undefined, {
-      // Gateway responses are not VTL: the validator's detail can contain quotes that would break a
-      // JSON body, so it travels in a header instead.
-      'gatewayresponse.header.x-validation-error': 'context.error.validationErrorString',
-    });
-    if (props.unknownRouteIsNotFound ?? true) {
-      this.addGatewayResponse('MISSING_AUTHENTICATION_TOKEN', '404', {}, '{"message":"No route matches this method and path","requestId":"$context.requestId"}');
-    }
-
-    this.deployment = new ApiGatewayDeployment(this, 'Deployment', {
-      restApiId: this.api.id,
-      description: 'Managed by cdktf; replaced whenever the API definition changes',
-      triggers: {
-        definition: Lazy.stringValue({ produce: () => this.definitionHash() }),
-        // The definition hash sees references, not their values: when a target behind a reference
-        // changes (a replaced function, a renamed role), Terraform's own hash of the values does.
-        targets: Lazy.stringValue({ produce: () => Fn.sha1(Fn.jsonencode(this.integrationTargets())) }),
-      },
-      // A new deployment must exist before the stage moves to it and the old one is deleted.
-      lifecycle: { createBeforeDestroy: true },
-    });
-    this.deployment.addOverride(
-      'depends_on',
-      Lazy.listValue({ produce: () => this.definitions().map(address) }),
-    );
+    addGatewayResponses(this, this.api.id, { unknownRouteIsNotFound: props.unknownRouteIsNotFound ?? true });
+    this.deployment = addRestApiDeployment(this, this.api.id);
 
     this.accessLogGroup = new CloudwatchLogGroup(this, 'AccessLogs', {
       name: `/aws/apigateway/${props.name}/access`,
@@ -214,6 +152,15 @@ export class RestApi extends Construct {
     return this.stage.invokeUrl;
   }
 
+  get restApiId(): string {
+    return this.api.id;
+  }
+
+  /** The stage's name as a reference to the stage, so whatever uses it (a usage plan) waits for the stage. */
+  get deployedStageName(): string {
+    return this.stage.stageName;
+  }
+
   /** Id of the API Gateway resource for `path` (e.g. `/customers/{customerId}`), created on first use. */
   resourceId(path: string): string {
     const normalised = normalisePath(path);
@@ -234,7 +181,7 @@ export class RestApi extends Construct {
   /** A JSON-schema (draft 4) model for request bodies. */
   addModel(name: string, schema: object, description?: string): ApiGatewayModel {
     if (!/^[A-Za-z0-9]+$/.test(name)) {
-      throw new Error(`RestApi ${this.node.path}: model name "${name}" must be alphanumeric (API Gateway rule).`);
+      throw new ConstructValidationError(this, [`model name "${name}" must be alphanumeric (API Gateway rule)`]);
     }
     return new ApiGatewayModel(this, `Model${name}`, {
       restApiId: this.api.id,
@@ -262,59 +209,13 @@ export class RestApi extends Construct {
       requestValidatorId: validator?.id,
     });
 
-    const integration = options.integration;
+    const integration: Integration = options.integration;
+    const site = { restApiId: this.api.id, resourceId, httpMethod: method.httpMethod, route: `${httpMethod} ${normalised}`, id };
     if (integration.type === 'LAMBDA_PROXY') {
-      new ApiGatewayIntegration(this, `Integration${id}`, {
-        restApiId: this.api.id,
-        resourceId,
-        httpMethod: method.httpMethod,
-        type: 'AWS_PROXY',
-        integrationHttpMethod: 'POST',
-        uri: integration.function.invokeArn,
-      });
+      addLambdaProxyIntegration(this, site, integration);
       this.allowInvoke(integration.function, httpMethod, normalised);
-      return method;
-    }
-
-    const defaults = integration.responses.filter((r) => r.selectionPattern === undefined);
-    if (defaults.length !== 1) {
-      throw new Error(
-        `RestApi ${this.node.path}: ${httpMethod} ${normalised} needs exactly one integration response without selectionPattern (the default); it has ${defaults.length}.`,
-      );
-    }
-    const awsIntegration = new ApiGatewayIntegration(this, `Integration${id}`, {
-      restApiId: this.api.id,
-      resourceId,
-      httpMethod: method.httpMethod,
-      type: 'AWS',
-      integrationHttpMethod: integration.integrationHttpMethod ?? 'POST',
-      uri: integration.uri,
-      credentials: integration.credentials,
-      requestTemplates: { ...integration.requestTemplates },
-      requestParameters: integration.requestParameters ? { ...integration.requestParameters } : undefined,
-      // Anything not matching a template is refused (415) instead of being passed to AWS unmapped.
-      passthroughBehavior: 'NEVER',
-    });
-    for (const response of integration.responses) {
-      const methodResponse = new ApiGatewayMethodResponse(this, `MethodResponse${id}${response.statusCode}`, {
-        restApiId: this.api.id,
-        resourceId,
-        httpMethod: method.httpMethod,
-        statusCode: response.statusCode,
-        responseParameters: response.responseParameters
-          ? Object.fromEntries(Object.keys(response.responseParameters).map((k) => [k, true]))
-          : undefined,
-      });
-      new ApiGatewayIntegrationResponse(this, `IntegrationResponse${id}${response.statusCode}`, {
-        restApiId: this.api.id,
-        resourceId,
-        httpMethod: method.httpMethod,
-        statusCode: methodResponse.statusCode,
-        selectionPattern: response.selectionPattern,
-        responseTemplates: response.responseTemplates ? { ...response.responseTemplates } : undefined,
-        responseParameters: response.responseParameters ? { ...response.responseParameters } : undefined,
-        dependsOn: [awsIntegration],
-      });
+    } else {
+      addAwsServiceIntegration(this, site, integration);
     }
     return method;
   }
@@ -355,68 +256,4 @@ export class RestApi extends Construct {
     }
     return validator;
   }
-
-  private addGatewayResponse(
-    responseType: string,
-    statusCode?: string,
-    responseParameters: Record<string, string> = {},
-    body: string = JSON_ERROR_BODY,
-  ): void {
-    new ApiGatewayGatewayResponse(this, `GatewayResponse${responseType}`, {
-      restApiId: this.api.id,
-      responseType,
-      statusCode,
-      responseTemplates: { 'application/json': body },
-      responseParameters: { 'gatewayresponse.header.Content-Type': "'application/json'", ...responseParameters },
-    });
-  }
-
-  private definitions(): TerraformResource[] {
-    return this.node
-      .findAll()
-      .filter((c): c is TerraformResource => c instanceof TerraformResource && DEFINITION_TYPES.has(c.terraformResourceType))
-      .sort((a, b) => a.node.path.localeCompare(b.node.path));
-  }
-
-  private integrationTargets(): string[] {
-    return this.definitions()
-      .filter((d): d is ApiGatewayIntegration => d instanceof ApiGatewayIntegration)
-      .flatMap((integration) => [integration.uri, integration.credentials]);
-  }
-
-  /** SHA-256 over the synthesized definitions, with references rendered as stable Terraform expressions. */
-  private definitionHash(): string {
-    const resolver = new DefaultTokenResolver(new StringConcat());
-    const rendered = this.definitions().map((d) => ({
-      address: address(d),
-      definition: Tokenization.resolve(d.toTerraform(), { scope: this, preparing: false, resolver }),
-    }));
-    return crypto.createHash('sha256').update(JSON.stringify(rendered)).digest('hex');
-  }
-}
-
-/** `aws_api_gateway_method.Api_MethodGETHealth_1A287F01`: the resource's address in the plan. */
-function address(resource: TerraformResource): string {
-  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
-}
-
-function normalisePath(path: string): string {
-  const trimmed = path.trim().replace(/\/+$/, '');
-  if (trimmed === '') return '/';
-  if (!/^(\/(\{[A-Za-z0-9_.+-]+\}|[A-Za-z0-9_.:-]+))+$/.test(trimmed)) {
-    throw new Error(`Invalid API path "${path}": use segments like /customers/{customerId}.`);
-  }
-  return trimmed;
-}
-
-/** `/customers/{customerId}/email` -> `CustomersCustomerIdEmail`, stable and readable in the plan. */
-function logicalSuffix(path: string): string {
-  if (path === '/') return 'Root';
-  return path
-    .split('/')
-    .filter(Boolean)
-    .map((segment) => (segment.startsWith('{') ? `by ${segment}` : segment))
-    .map((segment) => segment.replace(/[^A-Za-z0-9]/g, ' ').trim())
-    .map((segment) => segment.split(/\s+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''))
-    .join('');
 }
