@@ -11,6 +11,7 @@ export function unsupportedFeatures(rest: readonly RestApiDefinition[], httpApis
     'stage throttling (rate/burst) and usage-plan throttling and quotas are not enforced locally',
     'AWS_IAM methods: the SigV4 signature is verified against the emulator credentials (testing/testing), but no IAM policy is evaluated',
     'APIs are served from their current definitions in the emulator, not from a deployment snapshot of the stage',
+    'stage access logs, execution logs, metrics and X-Ray tracing are not produced locally (the request log line and .local/logs stand in)',
   ];
   for (const api of rest) {
     for (const resource of api.resources) {
