@@ -16,6 +16,9 @@ export const LOCAL_DIR = path.join(PROJECT_ROOT, '.local');
 const PID_FILE = path.join(LOCAL_DIR, 'moto.pid');
 const LOG_FILE = path.join(LOCAL_DIR, 'moto.log');
 const READY_TIMEOUT_MS = 30_000;
+// The apigw-account stack attaches AWS's AmazonAPIGatewayPushToCloudWatchLogs managed policy, which
+// moto only knows when told to load AWS's managed policies (otherwise AttachRolePolicy is a 404).
+const MOTO_ENV = { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' };
 
 export const MOTO_HINT =
   'Install the moto AWS emulator (`pip install "moto[server]"`, or Debian\'s python3-moto) so that `moto_server` is on PATH ' +
@@ -73,11 +76,11 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
   if (options.detached) {
     fs.mkdirSync(LOCAL_DIR, { recursive: true });
     const log = fs.openSync(LOG_FILE, 'a');
-    child = spawn(command, serverArgs, { detached: true, stdio: ['ignore', log, log] });
+    child = spawn(command, serverArgs, { detached: true, stdio: ['ignore', log, log], env: MOTO_ENV });
     child.unref();
     output = `see ${LOG_FILE}`;
   } else {
-    child = spawn(command, serverArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(command, serverArgs, { stdio: ['ignore', 'pipe', 'pipe'], env: MOTO_ENV });
     const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
