@@ -61,7 +61,6 @@ export async function startEventSources(options: EventSourcesOptions): Promise<R
           queueArn: arn,
           functionArn: m.FunctionArn!,
           batchSize: m.BatchSize ?? 10,
-          batchingWindowSeconds: m.MaximumBatchingWindowInSeconds ?? 0,
           reportBatchItemFailures,
           region: target.region,
           retrySeconds: options.sqsRetrySeconds,
@@ -72,6 +71,7 @@ export async function startEventSources(options: EventSourcesOptions): Promise<R
       );
       mapping.start();
       running.push(mapping);
+      if ((m.MaximumBatchingWindowInSeconds ?? 0) > 0) notices.push(`SQS mapping ${m.UUID}: its batching window is not applied locally (each receive of up to 10 messages is one batch)`);
       if (m.ScalingConfig?.MaximumConcurrency) notices.push(`SQS mapping ${m.UUID}: one poller locally (maximum concurrency ${m.ScalingConfig.MaximumConcurrency} on AWS)`);
     } else if (arn.startsWith('arn:aws:kinesis:')) {
       const mapping = new KinesisMapping(

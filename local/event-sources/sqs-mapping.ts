@@ -16,7 +16,6 @@ export interface SqsMappingConfig {
   readonly queueArn: string;
   readonly functionArn: string;
   readonly batchSize: number;
-  readonly batchingWindowSeconds: number;
   readonly reportBatchItemFailures: boolean;
   readonly region: string;
   /** Make failed messages visible again after this many seconds instead of the queue's visibility timeout. */

@@ -1,4 +1,5 @@
 import { ServiceCaller } from '../aws/service-call';
+import { FunctionRegistry } from '../lambda/functions';
 import { LocalRequest, LocalResponse, jsonResponse } from '../server/http-types';
 import { AuthorizerRunner } from './authorizer';
 import { HttpApiDefinition } from './definition';
@@ -17,7 +18,7 @@ export class HttpApiHandler {
 
   constructor(
     readonly definition: HttpApiDefinition,
-    private readonly deps: { readonly functions: import('../lambda/functions').FunctionRegistry; readonly services: ServiceCaller; readonly accountId: string; readonly region: string },
+    private readonly deps: { readonly functions: FunctionRegistry; readonly services: ServiceCaller; readonly accountId: string; readonly region: string },
   ) {}
 
   async handle(request: LocalRequest): Promise<LocalResponse> {

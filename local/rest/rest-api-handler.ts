@@ -28,7 +28,7 @@ export interface RestDependencies {
   readonly region: string;
 }
 
-// Not documented as a number; 29 s is the REST integration timeout's default and maximum.
+// API Gateway's payload limit: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export class RestApiHandler {
