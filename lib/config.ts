@@ -34,6 +34,8 @@ export interface PipelinesConfig {
   readonly target: DeploymentTarget;
   /** Endpoint of the local AWS emulator, used only when `target` is `local`. */
   readonly localEndpoint: string;
+  /** Port on 127.0.0.1 where `npm run serve:local` serves the deployed APIs. */
+  readonly localGatewayPort: number;
   /** Kinesis streams (short names) that the `apigw-kinesis-proxy` stack creates and serves. */
   readonly proxyStreams: readonly string[];
   /** Kinesis streams (short names) that the `apigw-kinesis-putrecord` stack creates and accepts. */
@@ -153,6 +155,12 @@ export const SETTINGS = {
     context: 'localEndpoint',
     fallback: () => 'http://127.0.0.1:5000',
     description: 'URL of the local AWS emulator (moto_server), used when PIPELINES_TARGET=local.',
+  },
+  localGatewayPort: {
+    env: 'PIPELINES_LOCAL_GATEWAY_PORT',
+    context: 'localGatewayPort',
+    fallback: () => '4010',
+    description: 'Port on 127.0.0.1 where `npm run serve:local` serves every deployed API (1024-65535).',
   },
   proxyStreams: {
     env: 'PIPELINES_PROXY_STREAMS',
@@ -348,6 +356,14 @@ export function loadConfig(sources: ConfigSources): PipelinesConfig {
       `set ${SETTINGS.localEndpoint.env} to the emulator's address, e.g. http://127.0.0.1:5000`,
     );
   }
+  const localGatewayPort = readInteger(raw.localGatewayPort, 1024, 65535);
+  if (localGatewayPort === undefined || `http://127.0.0.1:${localGatewayPort}` === raw.localEndpoint.replace(/\/$/, '')) {
+    fail(
+      'localGatewayPort',
+      localGatewayPort === undefined ? 'must be a whole number from 1024 to 65535' : 'is the emulator\'s own port',
+      `set ${SETTINGS.localGatewayPort.env} to a free port other than the emulator's, e.g. 4010`,
+    );
+  }
   const proxyStreams = readStreamList(raw.proxyStreams);
   const putRecordStreams = readStreamList(raw.putRecordStreams);
   for (const [name, list] of [
@@ -439,6 +455,7 @@ export function loadConfig(sources: ConfigSources): PipelinesConfig {
     apiQuotaPerDay: apiQuotaPerDay!,
     target: raw.target as DeploymentTarget,
     localEndpoint: raw.localEndpoint.replace(/\/$/, ''),
+    localGatewayPort: localGatewayPort!,
     proxyStreams: proxyStreams!,
     putRecordStreams: putRecordStreams!,
     apigwAccountRole: raw.apigwAccountRole as ApiGatewayAccountRoleMode,

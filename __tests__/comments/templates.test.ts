@@ -13,7 +13,7 @@ import {
 } from '../../stacks/comments/templates';
 import { Moto, useEmulator } from '../support/moto';
 import { createTable } from '../support/tables';
-import { renderMappingTemplate, renderRequestTemplate, VtlInputError } from '../support/vtl';
+import { renderMappingTemplate, renderRequestTemplate, VtlInputError } from '../../local/vtl/renderer';
 
 /**
  * The deployed mapping templates of POST /comment, rendered with a Velocity engine and API

@@ -5,7 +5,7 @@ import { AWKWARD_RECORDS, GatewayExchange, renderResponse, throughApiGateway, us
 import { requestTemplateOf, responseTemplateOf, routesOf } from '../support/routes';
 import { Moto } from '../support/moto';
 import { synthStack, testConfig } from '../support/synth';
-import { renderRequestTemplate, VtlRequest } from '../support/vtl';
+import { renderRequestTemplate, VtlRequest } from '../../local/vtl/renderer';
 
 /**
  * Every mapping template of the Kinesis proxy, rendered from the synthesized stack with the VTL

@@ -5,7 +5,7 @@ import {
   renderRequestTemplate,
   renderResponseTemplate,
   VtlInputError,
-} from '../support/vtl';
+} from '../../local/vtl/renderer';
 
 /** Renders a request template over a JSON body. */
 function withBody(template: string, body: unknown): string {

@@ -2,7 +2,7 @@ import { CreateStreamCommand, DescribeStreamCommand, KinesisClient } from '@aws-
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Moto, useEmulator } from './moto';
 import { requestTemplateOf, responseTemplateOf, Route } from './routes';
-import { renderMappingTemplate, VtlRequest } from './vtl';
+import { renderMappingTemplate, VtlRequest } from '../../local/vtl/renderer';
 
 /** What API Gateway would send the client after a response template: status (with override) and parsed body. */
 export function renderResponse(template: string, backendBody: string, selectedStatus: number, request: VtlRequest = {}): { status: number; body: unknown } {

@@ -13,12 +13,21 @@ export interface TableKinesisDestinationProps {
 }
 
 /**
+ * Tag on the table that records, for the local target only, the stream its changes go to: the
+ * local data plane (`npm run serve:local`) reads it from the emulator and forwards the table's
+ * changes itself.
+ */
+export const LOCAL_DESTINATION_TAG = 'local:kinesis-streaming-destination';
+
+/**
  * Kinesis Data Streams for DynamoDB: every item-level change of the table is written to the stream
  * as a DynamoDB change record (`{eventName, dynamodb: {Keys, NewImage, OldImage, ...}}`).
  *
  * The local emulator (moto) does not implement EnableKinesisStreamingDestination, and the provider
  * would retry the call until it times out, so for the `local` target the destination is not created
- * and synth warns instead: locally the stream and its consumer exist but receive no table changes.
+ * and synth warns instead. What was intended is still deployed: the table gets a DynamoDB stream
+ * (which moto implements) and a tag naming the destination stream, from which `npm run serve:local`
+ * forwards every change in the Kinesis Data Streams for DynamoDB record format.
  */
 export class TableKinesisDestination extends Construct {
   /** The destination; undefined for the `local` target. */
@@ -30,8 +39,14 @@ export class TableKinesisDestination extends Construct {
       Annotations.of(this).addWarning(
         `TableKinesisDestination ${this.node.path}: not created for PIPELINES_TARGET=local, because the local emulator ` +
           'does not implement EnableKinesisStreamingDestination (Terraform would retry until it times out). ' +
-          'Table changes will not reach the stream locally; deploy with PIPELINES_TARGET=aws for the full pipeline.',
+          'Table changes reach the stream locally only while `npm run serve:local` runs (it forwards them from a DynamoDB stream); ' +
+          'deploy with PIPELINES_TARGET=aws for the real destination.',
       );
+      const table = props.table.table;
+      table.streamEnabled = true;
+      // Both images, as Kinesis Data Streams for DynamoDB always carries them.
+      table.streamViewType = 'NEW_AND_OLD_IMAGES';
+      table.tags = { ...(table.tagsInput ?? {}), [LOCAL_DESTINATION_TAG]: props.stream.arn };
       return;
     }
     this.destination = new DynamodbKinesisStreamingDestination(this, 'Destination', {

@@ -1,5 +1,6 @@
 /**
- * Test-only renderer for API Gateway (REST, non-proxy) mapping templates.
+ * Renderer for API Gateway (REST, non-proxy) mapping templates: the local data plane renders every
+ * deployed template with it (`npm run serve:local`), and the template tests use it too.
  *
  * Velocity parsing and evaluation come from `velocityjs`; this module adds what API Gateway puts
  * around it ($input, $util, $context, $stageVariables) and corrects the places where velocityjs
@@ -168,11 +169,25 @@ export function renderMappingTemplate(template: string, input: MappingTemplateIn
     context,
     stageVariables: { ...(input.stageVariables ?? {}) },
   };
-  const output = new ApiGatewayVelocity(parse(template), {
+  const output = new ApiGatewayVelocity(parsed(template), {
     customMethodHandlers: JAVA_METHODS,
     valueMapper: skipNullAssignment,
   }).render(vars);
   return { output, context };
+}
+
+// Parsing is most of a render's cost; the data plane renders the same deployed templates over and over.
+const PARSE_CACHE_LIMIT = 500;
+const parseCache = new Map<string, ReturnType<typeof parse>>();
+
+function parsed(template: string): ReturnType<typeof parse> {
+  let ast = parseCache.get(template);
+  if (!ast) {
+    ast = parse(template);
+    if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.delete(parseCache.keys().next().value as string);
+    parseCache.set(template, ast);
+  }
+  return ast;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,56 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Sandbox } from '../../local/lambda/sandbox';
+
+// AWS: "Understanding the Lambda execution environment lifecycle" (init once, reuse, timeout)
+// https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
+describe('Lambda sandbox (worker per warm environment)', () => {
+  let dir: string;
+  const sandboxes: Sandbox[] = [];
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-sandbox-'));
+    fs.writeFileSync(
+      path.join(dir, 'index.js'),
+      `let inits = (globalThis.inits ?? 0) + 1; globalThis.inits = inits;
+       let calls = 0;
+       exports.handler = async (event, context) => {
+         calls += 1;
+         if (event.sleep) await new Promise((r) => setTimeout(r, event.sleep));
+         if (event.fail) throw Object.assign(new Error('boom'), { name: 'BoomError' });
+         console.log('handled', calls);
+         return { calls, inits, table: process.env.TABLE_NAME, remaining: context.getRemainingTimeInMillis() > 0, fn: context.functionName };
+       };`,
+    );
+  });
+  afterAll(async () => {
+    await Promise.all(sandboxes.map((s) => s.stop()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const context = (timeoutMs = 2000) => ({ awsRequestId: 'r', timeoutMs, functionArn: 'arn:aws:lambda:us-east-1:1:function:f', memoryLimitInMB: '128' });
+  const make = (lines: string[]) => {
+    const s = new Sandbox({ functionName: 'f', codeDir: dir, handler: 'index.handler', env: { TABLE_NAME: 't' }, log: (l) => lines.push(l) });
+    sandboxes.push(s);
+    return s;
+  };
+
+  it('loads the module once and reuses it, with the function environment and context', async () => {
+    const lines: string[] = [];
+    const sandbox = make(lines);
+    expect(await sandbox.invoke({}, context())).toEqual({ ok: true, result: { calls: 1, inits: 1, table: 't', remaining: true, fn: 'f' } });
+    expect(await sandbox.invoke({}, context())).toMatchObject({ ok: true, result: { calls: 2, inits: 1 } });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lines).toContain('handled 2');
+  });
+
+  it('reports a thrown error with its type', async () => {
+    expect(await make([]).invoke({ fail: true }, context())).toMatchObject({ ok: false, error: { errorType: 'BoomError', errorMessage: 'boom' } });
+  });
+
+  it('stops an invocation at the timeout and starts a fresh environment for the next one', async () => {
+    const sandbox = make([]);
+    await sandbox.invoke({}, context());
+    expect(await sandbox.invoke({ sleep: 5000 }, context(200))).toMatchObject({ ok: false, error: { errorType: 'Sandbox.Timedout' } });
+    expect(await sandbox.invoke({}, context())).toMatchObject({ ok: true, result: { calls: 1 } });
+  });
+});

@@ -1,0 +1,121 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { emulatorClient, EmulatorTarget } from '../aws/clients';
+import { DeployedStack } from '../deployment/local-deployment';
+import { FunctionRegistry } from '../lambda/functions';
+import { Checkpoints } from './checkpoints';
+import { KinesisMapping } from './kinesis-mapping';
+import { SqsMapping } from './sqs-mapping';
+import { findLocalDestinations, TableKinesisForwarder } from './table-kinesis-destination';
+
+/**
+ * Runs the deployed event source mappings (read from the emulator's ListEventSourceMappings) and
+ * the DynamoDB-to-Kinesis destinations recorded for the local target.
+ */
+export interface EventSourcesOptions {
+  readonly target: EmulatorTarget;
+  readonly functions: FunctionRegistry;
+  readonly stacks: readonly DeployedStack[];
+  readonly log: (line: string) => void;
+  readonly sqsRetrySeconds?: number;
+  /** File that keeps the Kinesis mappings' positions across restarts. @default none (start from the starting position) */
+  readonly checkpointFile?: string;
+}
+
+export interface RunningEventSources {
+  readonly notices: string[];
+  stop(): Promise<void>;
+}
+
+export async function startEventSources(options: EventSourcesOptions): Promise<RunningEventSources> {
+  const { target, functions, log } = options;
+  const lambda = emulatorClient(LambdaClient, target);
+  const sqs = emulatorClient(SQSClient, target);
+  const kinesis = emulatorClient(KinesisClient, target);
+  const dynamodb = emulatorClient(DynamoDBClient, target);
+  const streams = emulatorClient(DynamoDBStreamsClient, target);
+  const notices: string[] = [];
+  const running: { stop(): Promise<void> }[] = [];
+  const checkpoints = new Checkpoints(options.checkpointFile);
+
+  const mappings = [];
+  let marker: string | undefined;
+  for (let page = 0; page < 100; page++) {
+    const listed = await lambda.send(new ListEventSourceMappingsCommand({ Marker: marker }));
+    mappings.push(...(listed.EventSourceMappings ?? []));
+    marker = listed.NextMarker;
+    if (!marker) break;
+  }
+  for (const m of mappings) {
+    const arn = m.EventSourceArn ?? '';
+    if (m.State && m.State !== 'Enabled') continue;
+    const reportBatchItemFailures = (m.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures');
+    if (m.FilterCriteria?.Filters?.length) notices.push(`event source mapping ${m.UUID}: filter criteria are not applied locally`);
+    if (arn.startsWith('arn:aws:sqs:')) {
+      const mapping = new SqsMapping(
+        {
+          uuid: m.UUID!,
+          queueArn: arn,
+          functionArn: m.FunctionArn!,
+          batchSize: m.BatchSize ?? 10,
+          reportBatchItemFailures,
+          region: target.region,
+          retrySeconds: options.sqsRetrySeconds,
+        },
+        sqs,
+        functions,
+        log,
+      );
+      mapping.start();
+      running.push(mapping);
+      if ((m.MaximumBatchingWindowInSeconds ?? 0) > 0) notices.push(`SQS mapping ${m.UUID}: its batching window is not applied locally (each receive of up to 10 messages is one batch)`);
+      if (m.ScalingConfig?.MaximumConcurrency) notices.push(`SQS mapping ${m.UUID}: one poller locally (maximum concurrency ${m.ScalingConfig.MaximumConcurrency} on AWS)`);
+    } else if (arn.startsWith('arn:aws:kinesis:')) {
+      const mapping = new KinesisMapping(
+        {
+          uuid: m.UUID!,
+          streamArn: arn,
+          functionArn: m.FunctionArn!,
+          batchSize: m.BatchSize ?? 100,
+          batchingWindowSeconds: m.MaximumBatchingWindowInSeconds ?? 0,
+          startingPosition: (m.StartingPosition as 'TRIM_HORIZON' | 'LATEST' | undefined) ?? 'LATEST',
+          reportBatchItemFailures,
+          bisectOnError: m.BisectBatchOnFunctionError ?? false,
+          maxRetryAttempts: m.MaximumRetryAttempts ?? -1,
+          maxRecordAgeSeconds: m.MaximumRecordAgeInSeconds ?? -1,
+          onFailureArn: m.DestinationConfig?.OnFailure?.Destination,
+          region: target.region,
+        },
+        kinesis,
+        sqs,
+        functions,
+        log,
+        checkpoints,
+      );
+      await mapping.start();
+      running.push(mapping);
+      if ((m.ParallelizationFactor ?? 1) > 1) notices.push(`Kinesis mapping ${m.UUID}: parallelization factor ${m.ParallelizationFactor} is run as 1 locally`);
+    } else {
+      notices.push(`event source mapping ${m.UUID} on ${arn} is not supported locally (only SQS and Kinesis)`);
+    }
+    void functions.get(m.FunctionArn!).catch((e: Error) => log(`cannot load ${m.FunctionArn}: ${e.message}`));
+  }
+
+  for (const destination of await findLocalDestinations(dynamodb)) {
+    const forwarder = new TableKinesisForwarder(destination, { dynamodb, streams, kinesis }, target.region, log);
+    await forwarder.start();
+    running.push(forwarder);
+    notices.push(
+      `emulated: Kinesis Data Streams for DynamoDB (moto lacks it): changes of table ${destination.tableName} are forwarded to ${destination.streamArn.split('/').pop()} while serve:local runs`,
+    );
+  }
+  return {
+    notices,
+    async stop() {
+      await Promise.all(running.map((r) => r.stop()));
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, GetQueueUrlCommand, Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { FunctionRegistry } from '../lambda/functions';
+import { deliverBatch } from './invoke-record';
+
+/**
+ * An SQS event source mapping: receive up to BatchSize messages, invoke the function with the
+ * documented event, delete what succeeded. With ReportBatchItemFailures only the reported messages
+ * stay on the queue; a function error leaves the whole batch. Messages left on the queue come back
+ * after the visibility timeout, and the queue's redrive policy (run by the emulator) moves them to
+ * the dead-letter queue after maxReceiveCount receives.
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+ */
+export interface SqsMappingConfig {
+  readonly uuid: string;
+  readonly queueArn: string;
+  readonly functionArn: string;
+  readonly batchSize: number;
+  readonly reportBatchItemFailures: boolean;
+  readonly region: string;
+  /** Make failed messages visible again after this many seconds instead of the queue's visibility timeout. */
+  readonly retrySeconds?: number;
+}
+
+export class SqsMapping {
+  private running = true;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly config: SqsMappingConfig,
+    private readonly sqs: SQSClient,
+    private readonly functions: FunctionRegistry,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const queueName = this.config.queueArn.split(':').pop()!;
+    const { QueueUrl } = await this.sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
+    while (this.running) {
+      try {
+        const received = await this.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl,
+            // ReceiveMessage returns at most 10; larger batch sizes need a batching window, which gathers several receives.
+            MaxNumberOfMessages: Math.min(10, this.config.batchSize),
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+        );
+        const messages = received.Messages ?? [];
+        if (messages.length > 0) await this.process(QueueUrl!, messages);
+      } catch (error) {
+        if (!this.running) break;
+        this.log(`SQS mapping ${this.config.uuid}: ${(error as Error).message}`);
+        await sleep(1000);
+      }
+    }
+  }
+
+  private async process(queueUrl: string, messages: Message[]): Promise<void> {
+    const event = { Records: messages.map((m) => sqsRecord(m, this.config.queueArn, this.config.region)) };
+    const ids = messages.map((m) => m.MessageId!);
+    const outcome = await deliverBatch(this.functions, this.config.functionArn, event, ids, this.config.reportBatchItemFailures);
+    const failed = outcome.kind === 'success' ? [] : outcome.kind === 'partial' ? outcome.failed : ids;
+    const succeeded = messages.filter((m) => !failed.includes(m.MessageId!));
+    if (succeeded.length > 0) {
+      await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    }
+    if (failed.length > 0) {
+      this.log(`SQS mapping ${this.config.uuid}: ${failed.length} of ${messages.length} message(s) failed (${outcome.kind === 'error' ? outcome.functionError : 'reported'}); they stay on the queue`);
+      if (this.config.retrySeconds !== undefined) {
+        const again = messages.filter((m) => failed.includes(m.MessageId!));
+        await this.sqs.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: again.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: this.config.retrySeconds })),
+          }),
+        );
+      }
+    }
+  }
+}
+
+/** The record of an SQS event, as documented in "Example Amazon SQS message event". */
+function sqsRecord(m: Message, queueArn: string, region: string): Record<string, unknown> {
+  return {
+    messageId: m.MessageId,
+    receiptHandle: m.ReceiptHandle,
+    body: m.Body ?? '',
+    attributes: m.Attributes ?? {},
+    messageAttributes: Object.fromEntries(
+      Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [
+        k,
+        { stringValue: v.StringValue, binaryValue: v.BinaryValue ? Buffer.from(v.BinaryValue).toString('base64') : undefined, stringListValues: [], binaryListValues: [], dataType: v.DataType },
+      ]),
+    ),
+    md5OfBody: m.MD5OfBody,
+    md5OfMessageAttributes: m.MD5OfMessageAttributes,
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: region,
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,171 @@
+import * as readline from 'readline';
+import { Worker } from 'worker_threads';
+
+/**
+ * One warm Lambda execution environment: a worker thread that loads the function's module once
+ * (the "init" phase) and then handles one event at a time, like a Lambda sandbox. The worker gets
+ * its own `process.env` (the function's environment), so module-scope SDK clients read the
+ * emulator endpoint and fake credentials exactly as they read the real ones on AWS.
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
+ */
+export interface SandboxOptions {
+  readonly functionName: string;
+  /** Folder the deployment package was unpacked into (LAMBDA_TASK_ROOT). */
+  readonly codeDir: string;
+  /** `index.handler`: module file (without extension) and export name. */
+  readonly handler: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly log: (line: string) => void;
+}
+
+export interface InvocationError {
+  readonly errorType: string;
+  readonly errorMessage: string;
+  readonly trace?: readonly string[];
+}
+
+export type InvocationOutcome = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: InvocationError };
+
+// Plain JavaScript evaluated in the worker: it runs the deployed bundle, never this project's sources.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+// The bundled SDK warns about the local Node version; Lambda's runtime would not, so the logs stay the function's own.
+const emitWarning = process.emitWarning;
+process.emitWarning = (warning, ...rest) => {
+  const type = typeof rest[0] === 'string' ? rest[0] : rest[0] && rest[0].type;
+  if (type === 'NodeVersionSupportWarning' || String(warning).includes('NodeVersionSupportWarning')) return;
+  return emitWarning.call(process, warning, ...rest);
+};
+const path = require('node:path');
+const fs = require('node:fs');
+const [moduleName, exportName] = [workerData.handler.slice(0, workerData.handler.lastIndexOf('.')), workerData.handler.slice(workerData.handler.lastIndexOf('.') + 1)];
+let handler;
+let initError;
+try {
+  const base = path.join(workerData.codeDir, moduleName);
+  const file = ['.js', '.cjs'].map((ext) => base + ext).find((f) => fs.existsSync(f));
+  if (!file) throw Object.assign(new Error('Cannot find module ' + moduleName + ' in the deployment package'), { name: 'Runtime.ImportModuleError' });
+  const mod = require(file);
+  handler = mod[exportName];
+  if (typeof handler !== 'function') throw Object.assign(new Error(moduleName + '.' + exportName + ' is undefined or not exported'), { name: 'Runtime.HandlerNotFound' });
+} catch (e) {
+  initError = e;
+}
+const describe = (e) => ({ errorType: (e && e.name) || 'Error', errorMessage: String((e && e.message) || e), trace: e && e.stack ? String(e.stack).split('\\n') : [] });
+parentPort.on('message', async ({ id, event, context }) => {
+  if (initError) return parentPort.postMessage({ id, ok: false, error: describe(initError) });
+  const deadline = Date.now() + context.timeoutMs;
+  const ctx = { ...context, callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
+  try {
+    const result = await handler(event, ctx);
+    parentPort.postMessage({ id, ok: true, result: result === undefined ? null : JSON.parse(JSON.stringify(result)) });
+  } catch (e) {
+    parentPort.postMessage({ id, ok: false, error: describe(e) });
+  }
+});
+`;
+
+let invocationIds = 0;
+
+export class Sandbox {
+  private worker?: Worker;
+  private pending?: { id: number; resolve: (o: InvocationOutcome) => void; timer: NodeJS.Timeout };
+  /** True while an event is being handled: a sandbox takes one event at a time. */
+  busy = false;
+
+  constructor(private readonly options: SandboxOptions) {}
+
+  /** Starts the worker (the init phase) ahead of the first event. */
+  warm(): void {
+    this.ensureWorker();
+  }
+
+  async invoke(event: unknown, context: { awsRequestId: string; timeoutMs: number; functionArn: string; memoryLimitInMB: string }): Promise<InvocationOutcome> {
+    const worker = this.ensureWorker();
+    const id = ++invocationIds;
+    try {
+      return await new Promise<InvocationOutcome>((resolve) => {
+        // Lambda stops the function at its timeout and discards the environment; so do we.
+        const timer = setTimeout(() => {
+          this.options.log(`Task timed out after ${(context.timeoutMs / 1000).toFixed(2)} seconds (request ${context.awsRequestId})`);
+          this.discard();
+          resolve({ ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${(context.timeoutMs / 1000).toFixed(2)} seconds` } });
+        }, context.timeoutMs);
+        this.pending = { id, resolve, timer };
+        worker.postMessage({
+          id,
+          event,
+          context: {
+            awsRequestId: context.awsRequestId,
+            invokedFunctionArn: context.functionArn,
+            functionName: this.options.functionName,
+            functionVersion: '$LATEST',
+            memoryLimitInMB: context.memoryLimitInMB,
+            logGroupName: `/aws/lambda/${this.options.functionName}`,
+            logStreamName: 'local',
+            timeoutMs: context.timeoutMs,
+          },
+        });
+      });
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { codeDir: this.options.codeDir, handler: this.options.handler },
+      env: { ...this.options.env },
+      execArgv: ['--enable-source-maps'],
+      stdout: true,
+      stderr: true,
+    });
+    for (const stream of [worker.stdout, worker.stderr]) {
+      readline.createInterface({ input: stream }).on('line', (line) => this.options.log(line));
+    }
+    worker.on('message', (message: { id: number } & InvocationOutcome) => {
+      if (!this.pending || this.pending.id !== message.id) return;
+      const { resolve, timer } = this.pending;
+      clearTimeout(timer);
+      this.pending = undefined;
+      resolve(message.ok ? { ok: true, result: message.result } : { ok: false, error: message.error });
+    });
+    // A worker discarded at a timeout exits later: only the current worker may fail the pending event.
+    worker.on('error', (error) => {
+      if (this.worker !== worker) return;
+      this.options.log(`sandbox crashed: ${error.message}`);
+      this.worker = undefined;
+      this.failPending({ errorType: 'Runtime.ExitError', errorMessage: error.message });
+    });
+    worker.on('exit', (code) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.failPending({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with code ${code}` });
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private failPending(error: InvocationError): void {
+    if (!this.pending) return;
+    const { resolve, timer } = this.pending;
+    clearTimeout(timer);
+    this.pending = undefined;
+    resolve({ ok: false, error });
+  }
+
+  private discard(): void {
+    this.pending = undefined;
+    const worker = this.worker;
+    this.worker = undefined;
+    void worker?.terminate();
+  }
+}

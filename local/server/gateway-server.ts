@@ -1,0 +1,90 @@
+import * as http from 'http';
+import { LocalRequest, LocalResponse, jsonResponse } from './http-types';
+
+/**
+ * The local gateway's HTTP server, on 127.0.0.1 only. Each deployed API is served under its own
+ * base path, as API Gateway serves each under its own host: a REST API at `/<apiId>/<stage>`,
+ * an HTTP API's `$default` stage at `/<apiId>/`. Logs one line per request.
+ */
+export interface ApiHandler {
+  handle(request: LocalRequest): Promise<LocalResponse>;
+}
+
+export interface MountedApi {
+  readonly apiId: string;
+  /** `v1` for a REST stage; undefined for an HTTP API's `$default` stage (no stage in the path). */
+  readonly stage?: string;
+  readonly handler: ApiHandler;
+}
+
+// API Gateway's payload limit is 10 MB; anything larger is refused before it is buffered.
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export function basePath(api: Pick<MountedApi, 'apiId' | 'stage'>): string {
+  return api.stage ? `/${api.apiId}/${api.stage}` : `/${api.apiId}/`;
+}
+
+export function createGatewayServer(apis: readonly MountedApi[], log: (line: string) => void): http.Server {
+  return http.createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      void (async () => {
+        const url = req.url ?? '/';
+        const at = url.indexOf('?');
+        const rawPath = at < 0 ? url : url.slice(0, at);
+        const rawQuery = at < 0 ? '' : url.slice(at + 1);
+        let response: LocalResponse;
+        try {
+          if (tooLarge) response = jsonResponse(413, { message: 'Request Too Long' }, 'gateway REQUEST_TOO_LARGE');
+          else response = await dispatch(apis, req, rawPath, rawQuery, Buffer.concat(chunks));
+        } catch (error) {
+          log(`internal error: ${(error as Error).stack ?? String(error)}`);
+          response = jsonResponse(500, { message: 'Internal server error' }, 'local data plane error');
+        }
+        const body = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
+        res.writeHead(response.status, { ...response.headers, 'content-length': String(body.length) });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        log(`${req.method} ${rawPath} ${response.status} ${ms.toFixed(1)}ms ${response.integration}`);
+      })();
+    });
+  });
+}
+
+async function dispatch(apis: readonly MountedApi[], req: http.IncomingMessage, rawPath: string, rawQuery: string, body: Buffer): Promise<LocalResponse> {
+  const api = apis.find((a) => rawPath === basePath(a).replace(/\/$/, '') || rawPath.startsWith(basePath(a).endsWith('/') ? basePath(a) : `${basePath(a)}/`));
+  if (!api) return jsonResponse(404, { message: `No deployed API is served at ${rawPath}; see .local/endpoints.json for the base URLs` }, 'local: no API');
+  const prefix = basePath(api).replace(/\/$/, '');
+  const path = rawPath.slice(prefix.length) || '/';
+  return api.handler.handle({
+    method: (req.method ?? 'GET').toUpperCase(),
+    path,
+    rawPath,
+    rawQuery,
+    query: parseQuery(rawQuery),
+    headers: headersOf(req),
+    body,
+    sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+    host: req.headers.host ?? '127.0.0.1',
+  });
+}
+
+function parseQuery(rawQuery: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of new URLSearchParams(rawQuery)) (out[k] ??= []).push(v);
+  return out;
+}
+
+function headersOf(req: http.IncomingMessage): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) (out[req.rawHeaders[i].toLowerCase()] ??= []).push(req.rawHeaders[i + 1]);
+  return out;
+}

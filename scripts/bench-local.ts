@@ -1,0 +1,100 @@
+import { ChildProcess, spawn } from 'child_process';
+import * as readline from 'readline';
+import { ConfigError, loadConfig } from '../lib/config';
+import { readLocalDeployment } from '../local/deployment/local-deployment';
+import { PROJECT_ROOT } from '../lib/bundling';
+import { LOCAL_OUTDIR } from './lib/synth';
+
+/**
+ * `npm run bench:local`: the local data plane's figures, after `npm run deploy:local` (and
+ * `npm run webhook:rotate` once), with no other serve:local running. Not a test: it prints.
+ *
+ *   1. serve:local ready: wall clock from spawning `serve:local` to its "ready" line (target <= 5 s)
+ *   2. warm latency, p50/p95 over 200 sequential requests after 20 warm-ups:
+ *      Lambda proxy (GET /health of the customers API, target p50 <= 20 ms) and a mapping-template
+ *      AWS integration (PUT /<stream> of the PutRecord API, target p50 <= 15 ms)
+ *   3. `npm run smoke -- --target local` of every pipeline, wall clock (target <= 60 s)
+ */
+// Run directly (not through npx) so that SIGTERM reaches serve:local itself.
+const TS_NODE = require.resolve('ts-node/dist/bin');
+const WARMUP = 20;
+const SAMPLES = 200;
+
+async function main(): Promise<void> {
+  const config = loadConfig({ env: process.env });
+  const deployment = await readLocalDeployment(LOCAL_OUTDIR, { endpoint: config.localEndpoint, region: config.region });
+  const putKey = deployment.find((s) => s.name === 'apigw-kinesis-putrecord')?.outputs.api_key_value as string | undefined;
+
+  const started = Date.now();
+  const serve = spawn(process.execPath, [TS_NODE, '--swc', 'scripts/serve-local.ts'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  const urls: Record<string, string> = {};
+  try {
+    const readyMs = await waitForReady(serve, urls);
+    const ready = Date.now() - started;
+    const figures: string[] = [`serve:local ready: ${ready} ms wall clock (${readyMs} ms inside the process); target <= 5000 ms`];
+
+    const health = `${urls['apigw-lambda-dynamodb-customers']}/health`;
+    figures.push(`Lambda proxy GET /health: ${describe(await measure(() => fetch(health)))}; target p50 <= 20 ms`);
+    if (putKey) {
+      const put = `${urls['apigw-kinesis-putrecord']}/${config.putRecordStreams[0]}`;
+      const body = JSON.stringify({ Data: { bench: true }, PartitionKey: 'bench' });
+      const headers = { 'content-type': 'application/json', 'x-api-key': putKey };
+      figures.push(`mapping-template AWS integration PUT /${config.putRecordStreams[0]} (Kinesis PutRecord): ${describe(await measure(() => fetch(put, { method: 'PUT', headers, body })))}; target p50 <= 15 ms`);
+    }
+    const smokeStarted = Date.now();
+    const smokeCode = await runToEnd(process.execPath, [TS_NODE, '--swc', 'scripts/smoke.ts', '--target', 'local']);
+    figures.push(`smoke --target local (all pipelines): ${((Date.now() - smokeStarted) / 1000).toFixed(1)} s wall clock, exit ${smokeCode}; target <= 60 s`);
+    process.stdout.write(`\nbench:local (${new Date().toISOString()})\n${figures.map((f) => `  ${f}`).join('\n')}\n`);
+  } finally {
+    serve.kill('SIGTERM');
+  }
+}
+
+function waitForReady(child: ChildProcess, urls: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('serve:local did not get ready within 60 s')), 60_000);
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      const url = /^\S+ (apigw-[a-z0-9-]+): (http:\/\/\S+)$/.exec(line);
+      if (url) urls[url[1]] = url[2].replace(/\/$/, '');
+      const ready = /serve:local ready at \S+ in (\d+) ms/.exec(line);
+      if (ready) {
+        clearTimeout(timer);
+        resolve(Number(ready[1]));
+      }
+    });
+    let errors = '';
+    child.stderr!.on('data', (d: Buffer) => (errors += d.toString()));
+    child.once('exit', (code) => reject(new Error(`serve:local exited with ${code} before it was ready:\n${errors}`)));
+  });
+}
+
+async function measure(request: () => Promise<Response>): Promise<number[]> {
+  const once = async () => {
+    const t = process.hrtime.bigint();
+    const response = await request();
+    await response.arrayBuffer();
+    if (response.status >= 300) throw new Error(`benchmark request answered ${response.status}`);
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  for (let i = 0; i < WARMUP; i++) await once();
+  const samples: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) samples.push(await once());
+  return samples.sort((a, b) => a - b);
+}
+
+function describe(sorted: number[]): string {
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1);
+  return `p50 ${at(0.5)} ms, p95 ${at(0.95)} ms (n=${sorted.length})`;
+}
+
+function runToEnd(command: string, args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.once('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+main().catch((error: Error) => {
+  console.error(error instanceof ConfigError ? error.message : `bench:local: ${error.message}`);
+  process.exit(1);
+});
