@@ -110,7 +110,7 @@ it("`cdktf destroy '*'` removes everything but the state bucket, which keeps eve
   // Terraform refuses the state-backend plan (prevent_destroy) before changing anything, and only there.
   expect(result.code).not.toBe(0);
   expect(result.output).toMatch(/Instance cannot be destroyed/);
-  expect(result.output).toMatch(/state-backend\s.*Resource aws_s3_bucket\S* has lifecycle\.prevent_destroy/s);
+  expect(result.output).toMatch(/Resource aws_s3_bucket\S* \(StateBucket\/\w+\)\s+has lifecycle\.prevent_destroy set/);
 
   expect(await inventory(moto.endpoint)).toEqual(onlyTheStateBucket(STATE_BUCKET));
   // (reset_on_delete is off on the emulator, whose UpdateAccount cannot reset the setting: see
