@@ -16,6 +16,10 @@ const SLOW_TIERS = ['<rootDir>/__tests__/terraform/', '<rootDir>/__tests__/e2e/'
 module.exports = {
   // Suites start their own emulator and synthesize stacks: generous, but finite.
   testTimeout: 60000,
+  // Jest defaults to one worker per core minus one: a single worker on the 2-core machines this runs
+  // on. Half of a unit suite's time is waiting on the emulator, so two workers finish the tier in
+  // about two thirds of the time. (The e2e tier runs in band: its two suites each deploy everything.)
+  maxWorkers: 2,
   projects: [
     { ...common, displayName: 'unit', roots: ['<rootDir>/__tests__'], testMatch: ['**/*.test.ts'], testPathIgnorePatterns: SLOW_TIERS },
     { ...common, displayName: 'terraform', roots: ['<rootDir>/__tests__/terraform'], testMatch: ['**/*.test.ts'] },
