@@ -19,19 +19,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { emulatorClient as localClient } from '../../local/aws/clients';
 
 /** What the emulator holds, read back through the real AWS APIs, for the deploy/destroy suites. */
 
 export function emulatorClient<T>(Client: new (config: object) => T, endpoint: string): T {
-  return new Client({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    forcePathStyle: true,
-    // Plain HTTP/1.1: the Kinesis client would otherwise try HTTP/2, which moto does not speak.
-    requestHandler: new NodeHttpHandler(),
-  });
+  return localClient(Client, { endpoint, region: 'us-east-1' });
 }
 
 /** Every kind of resource the app creates, by name. */

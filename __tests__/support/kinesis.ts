@@ -1,5 +1,5 @@
 import { CreateStreamCommand, DescribeStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { emulatorClient } from './emulator-inventory';
 import { Moto, useEmulator } from './moto';
 import { requestTemplateOf, responseTemplateOf, Route } from './routes';
 import { renderMappingTemplate, VtlRequest } from '../../local/vtl/renderer';
@@ -22,16 +22,6 @@ export function renderResponse(template: string, backendBody: string, selectedSt
  */
 export function renderRequest(template: string, request: VtlRequest): unknown {
   return JSON.parse(renderMappingTemplate(template, { ...request, kind: 'request' }).output);
-}
-
-/** A Kinesis client for the emulator; HTTP/1.1, because the client's default HTTP/2 handler cannot talk to moto. */
-export function emulatorKinesisClient(endpoint: string): KinesisClient {
-  return new KinesisClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    requestHandler: new NodeHttpHandler(),
-  });
 }
 
 /** Creates one-shard streams in the emulator and waits until they are ACTIVE. */
@@ -119,7 +109,7 @@ export function useEmulatorStreams(streamNames: readonly string[]): () => { moto
   const emulator = useEmulator();
   let kinesis: KinesisClient | undefined;
   beforeAll(async () => {
-    kinesis = emulatorKinesisClient(emulator().endpoint);
+    kinesis = emulatorClient(KinesisClient, emulator().endpoint);
     await createStreams(kinesis, streamNames);
   });
   afterAll(() => kinesis?.destroy());

@@ -1,4 +1,4 @@
-import { Emulator, MOTO_HINT, startEmulator } from '../../scripts/lib/emulator';
+import { Emulator, startEmulator } from '../../scripts/lib/emulator';
 
 /**
  * Every suite that needs AWS gets its own emulator on a free 127.0.0.1 port from the project's one
@@ -7,8 +7,6 @@ import { Emulator, MOTO_HINT, startEmulator } from '../../scripts/lib/emulator';
  * exactly what runs in Lambda.
  */
 export type Moto = Emulator;
-
-export const MOTO_INSTALL_HINT = MOTO_HINT;
 
 export function startMoto(): Promise<Moto> {
   return startEmulator();

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { PROJECT_ROOT } from '../../lib/bundling';
+import { EMULATOR_CREDENTIALS } from '../../local/aws/clients';
 
 /**
  * The one way this project starts the local AWS emulator (moto_server), for the scripts
@@ -149,8 +150,8 @@ export function stopStartedEmulator(): boolean {
 /** The emulator's conventional fake credentials: not secrets, accepted nowhere but the emulator. */
 export function useEmulatorForSdk(endpoint: string, region = 'us-east-1'): void {
   process.env.AWS_ENDPOINT_URL = endpoint;
-  process.env.AWS_ACCESS_KEY_ID = 'testing';
-  process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+  process.env.AWS_ACCESS_KEY_ID = EMULATOR_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = EMULATOR_CREDENTIALS.secretAccessKey;
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
   process.env.AWS_REGION = region;

@@ -1,5 +1,5 @@
 import { SETTINGS } from '../../lib/config';
-import { apply, destroy, forEachInDependencyOrder, forEachLimited, hasLocalState, init, plan, PlanOutcome, stateList, StepOptions, Timings } from './stacks';
+import { apply, destroy, forEachInDependencyOrder, forEachLimited, hasLocalState, init, plan, PlanOutcome, StepOptions, Timings } from './stacks';
 import { LOCAL_OUTDIR, synthesize, SynthesizedStack, Synthesis } from './synth';
 
 /**
@@ -89,24 +89,12 @@ export async function planAll(stacks: readonly SynthesizedStack[], options: Cycl
  */
 export async function destroyAll(stacks: readonly SynthesizedStack[], options: CycleOptions): Promise<void> {
   await inDependencyOrder(stacks, options, 'destroy', async (stack) => {
+    // The bootstrap stack holds only the state bucket and its settings (StateBackendStack).
+    if (hasLocalState(stack)) return 'The state bucket stays.';
     await options.timings.time(`init ${stack.name}`, () => init(stack, { ...quiet, backend: true }));
-    if (!hasLocalState(stack)) {
-      const destroyed = await options.timings.time(`destroy ${stack.name}`, () => destroy(stack, quiet));
-      return fromLine(destroyed.stdout, 'Destroy complete!');
-    }
-    const targets = (await stateList(stack, quiet)).filter((address) => !isStateBucketPart(address));
-    if (targets.length === 0) return 'Nothing to destroy but the state bucket.';
-    const destroyed = await options.timings.time(`destroy ${stack.name} (all but the state bucket)`, () =>
-      destroy(stack, { ...quiet, extraArgs: targets.map((t) => `-target=${t}`) }),
-    );
+    const destroyed = await options.timings.time(`destroy ${stack.name}`, () => destroy(stack, quiet));
     return fromLine(destroyed.stdout, 'Destroy complete!');
   });
-}
-
-/** The bucket and its configuration resources (`aws_s3_bucket_versioning` etc.), plus data sources, which are only read. */
-function isStateBucketPart(address: string): boolean {
-  const [type] = address.split('.');
-  return type === 'data' || type.startsWith('aws_s3_bucket');
 }
 
 /** The end of terraform's output from `marker` on (the result and the outputs), or all of it. */
