@@ -19,6 +19,8 @@ import { smokeTarget } from '../../scripts/lib/smoke-target';
 import { rotateNow } from '../../scripts/lib/webhook-secret';
 import { loadConfig } from '../../lib/config';
 import { webhookSecretName } from '../../stacks/webhook/stack';
+import { PLANE_SUITES } from './local-plane';
+import { PlaneContext } from './local-plane/context';
 
 const CONTRACT_STACKS = Object.keys(CONTRACTS);
 
@@ -104,6 +106,13 @@ describe('the local data plane (serve:local) and the smoke contract', () => {
     expect(code).toBe(0);
     expect(new Set(run.results.map((r) => r.pipeline))).toEqual(new Set(CONTRACT_STACKS));
   }, LONG);
+
+  const context = (): PlaneContext => {
+    if (!plane) throw new Error('serve:local did not start');
+    const outdir = path.join(tmp, 'cdktf.out');
+    return { moto, plane, config: config(), stacks, outdir, localDir, target: smokeTarget('local', config(), { localDir, outdir }) };
+  };
+  for (const suite of PLANE_SUITES) suite(context);
 });
 // ---------------------------------------------------------------------------------------------
 
