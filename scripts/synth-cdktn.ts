@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { PROJECT_ROOT } from '../lib/bundling';
 import { installAliases } from './lib/cdktn/aliases';
@@ -21,11 +22,36 @@ function outdirArg(argv: readonly string[]): string {
   return path.resolve(value);
 }
 
+// Two runs installing into the same node_modules at once leave truncated files: one at a time.
+const LOCK = path.join(PROJECT_ROOT, '.local', 'cdktn', 'install.lock');
+const LOCK_STALE_MS = 20 * 60_000;
+
+async function exclusively<T>(work: () => Promise<T>): Promise<T> {
+  fs.mkdirSync(path.dirname(LOCK), { recursive: true });
+  for (;;) {
+    try {
+      fs.mkdirSync(LOCK);
+      break;
+    } catch {
+      const heldSince = fs.statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - heldSince > LOCK_STALE_MS) fs.rmSync(LOCK, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    fs.rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const outdir = outdirArg(argv);
   const timings = new Timings();
-  await timings.time('toolchain', () => ensureToolchain());
-  const bindings = await timings.time('bindings', () => ensureBindings());
+  const bindings = await exclusively(async () => {
+    await timings.time('toolchain', () => ensureToolchain());
+    return timings.time('bindings', () => ensureBindings());
+  });
   installAliases({ toolchainModules: TOOLCHAIN_MODULES, providerBindings: bindings.providerDir });
   // Loaded only now, so that its `cdktf` and provider imports resolve through the aliases.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
