@@ -6,7 +6,7 @@ import * as path from 'path';
  * loads this file.
  *
  * - `cdktf` (and its subpaths) -> the `cdktn` package: the same engine, renamed
- *   (https://github.com/open-constructs/cdk-terrain/blob/main/RENAME.md).
+ *   (https://cdktn.io/docs/release/upgrade-guide-v0-22: imports change from `cdktf` to `cdktn`, nothing else).
  * - `constructs` -> the toolchain's copy: cdktn 0.24 declares the peer `constructs >=10.6.0 <10.8.0`,
  *   and the app's construct classes must extend the same `Construct` class as cdktn's stacks.
  * - `@cdktf/provider-aws/lib/<resource>` -> `<bindings>/<resource>/index.ts`, the bindings
