@@ -87,7 +87,7 @@ export class EncryptedStream extends Construct implements IMonitorable {
       metricAlarm(this, `${kind}ThrottlingAlarm`, {
         ...line(`${kind}ProvisionedThroughputExceeded`, ''),
         alarmName: `${this.name}-${kind.toLowerCase()}-throttles`,
-        description: `${kind}s to ${this.name} were refused for throughput ${KINESIS_THROTTLES} or more times in 5 minutes (clients got 429). First check: IncomingRecords/IncomingBytes against the shard limits (1 MB/s or 1000 records/s in, 2 MB/s and 5 reads/s out, per shard), a hot partition key, then the shard count.`,
+        description: `${kind}s to ${this.name} were refused for throughput ${KINESIS_THROTTLES} or more times in 5 minutes (an API in front of the stream answered 429; a DynamoDB table streaming into it fell behind). First check: IncomingRecords/IncomingBytes against the shard limits (1 MB/s or 1000 records/s in, 2 MB/s and 5 reads/s out, per shard), a hot partition key, then the shard count.`,
         periodSeconds: 300,
         evaluationPeriods: 1,
         threshold: KINESIS_THROTTLES,
