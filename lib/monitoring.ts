@@ -114,32 +114,66 @@ export interface AlarmSpec {
    * itself is suspicious. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data
    */
   readonly treatMissingData: 'notBreaching' | 'missing' | 'breaching';
+  /**
+   * Evaluate `FILL(m, value)` (metric math) instead of the metric itself, so every period has a
+   * value and the alarm returns to OK when the events stop. Needed where missing data cannot be
+   * treated at all: alarms on `AWS/DynamoDB` metrics ignore `TreatMissingData` and keep their state
+   * while data is missing, so a throttle alarm fed by the raw metric (published only when something
+   * is throttled) would stay in ALARM for good after its first episode.
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html (TreatMissingData)
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html (FILL)
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create-alarm-on-metric-math-expression.html
+   * @default the raw metric
+   */
+  readonly fillMissingWith?: number;
 }
+
+/** Id of the metric inside a `FILL` alarm's metric math; the expression is `FILL(<id>, value)`. */
+export const FILLED_METRIC_ID = 'm';
 
 /** A metric alarm built the one way every alarm of the app is built; its actions come from `AlarmActions`. */
 export function metricAlarm(scope: IConstruct, id: string, spec: AlarmSpec): CloudwatchMetricAlarm {
   const percentile = /^p\d+(\.\d+)?$/.test(spec.stat);
-  return new CloudwatchMetricAlarm(scope, id, {
+  const common = {
     alarmName: spec.alarmName,
     alarmDescription: spec.description,
+    evaluationPeriods: spec.evaluationPeriods,
+    datapointsToAlarm: spec.datapointsToAlarm,
+    threshold: spec.threshold,
+    comparisonOperator: spec.comparison,
+    treatMissingData: spec.treatMissingData,
+  };
+  if (spec.fillMissingWith !== undefined) {
+    return new CloudwatchMetricAlarm(scope, id, {
+      ...common,
+      metricQuery: [
+        {
+          id: FILLED_METRIC_ID,
+          returnData: false,
+          metric: { namespace: spec.namespace, metricName: spec.metricName, dimensions: { ...spec.dimensions }, stat: spec.stat, period: spec.periodSeconds },
+        },
+        { id: 'filled', expression: `FILL(${FILLED_METRIC_ID}, ${spec.fillMissingWith})`, label: `${spec.metricName} (${spec.fillMissingWith} when none)`, returnData: true },
+      ],
+    });
+  }
+  return new CloudwatchMetricAlarm(scope, id, {
+    ...common,
     namespace: spec.namespace,
     metricName: spec.metricName,
     dimensions: { ...spec.dimensions },
     statistic: percentile ? undefined : spec.stat,
     extendedStatistic: percentile ? spec.stat : undefined,
     period: spec.periodSeconds,
-    evaluationPeriods: spec.evaluationPeriods,
-    datapointsToAlarm: spec.datapointsToAlarm,
-    threshold: spec.threshold,
-    comparisonOperator: spec.comparison,
-    treatMissingData: spec.treatMissingData,
   });
 }
 
 /**
  * Gives every metric alarm in the scope that has none the same alarm and OK actions, so no alarm
  * of the stack can fire without reaching someone (the policy suite checks the result). OK actions
- * tell the on-call person the problem is over without looking.
+ * tell the on-call person the problem is over without looking. An alarm that treats missing data as
+ * `missing` does so because silence there means broken (a consumer that stopped reading): it
+ * shows as INSUFFICIENT_DATA, which notifies only through insufficient-data actions, so those are set
+ * too. https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html (InsufficientDataActions)
  */
 export class AlarmActions implements IAspect {
   constructor(private readonly actions: readonly string[]) {}
@@ -148,5 +182,9 @@ export class AlarmActions implements IAspect {
     if (!(node instanceof CloudwatchMetricAlarm)) return;
     if (!node.alarmActionsInput || node.alarmActionsInput.length === 0) node.alarmActions = [...this.actions];
     if (!node.okActionsInput || node.okActionsInput.length === 0) node.okActions = [...this.actions];
+    const silenceIsBroken = node.treatMissingDataInput === undefined || node.treatMissingDataInput === 'missing';
+    if (silenceIsBroken && (!node.insufficientDataActionsInput || node.insufficientDataActionsInput.length === 0)) {
+      node.insufficientDataActions = [...this.actions];
+    }
   }
 }

@@ -82,6 +82,13 @@ describe.each(stacks)('policy: %s', (stack, tf) => {
     }
   });
 
+  it('notifies INSUFFICIENT_DATA on every alarm whose missing data means broken', () => {
+    const silenceIsBroken = resourcesOf(tf, 'aws_cloudwatch_metric_alarm').filter(([, a]) => (a.treat_missing_data ?? 'missing') === 'missing');
+    for (const [id, alarm] of silenceIsBroken) {
+      expect({ id, actions: alarm.insufficient_data_actions }).toEqual({ id, actions: [expect.stringMatching(/^(\$\{aws_sns_topic\.[^.]+\.arn\}|arn:aws[-a-z]*:sns:.+)$/)] });
+    }
+  });
+
   it('encrypts every alarm topic at rest with a key CloudWatch may use', () => {
     for (const [id, topic] of resourcesOf(tf, 'aws_sns_topic')) {
       expect({ id, key: topic.kms_master_key_id }).toEqual({ id, key: expect.stringMatching(/^\$\{aws_kms_key\.[^.]+\.arn\}$/) });

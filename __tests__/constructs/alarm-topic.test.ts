@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { AlarmTopic } from '../../lib/constructs/alarm-topic';
+import { AlarmTopic, subscriptionId } from '../../lib/constructs/alarm-topic';
 import { buildStacks } from '../../stacks';
 import { onlyResource, policyStatements, ref, resourcesOf, testConfig, TfJson } from '../support/synth';
 
@@ -46,6 +46,24 @@ describe('AlarmTopic', () => {
       ['email', 'oncall@example.com'],
       ['email', 'team@example.org'],
     ]);
+  });
+
+  it('keys each subscription by its address, so removing one leaves the others untouched', () => {
+    const subscriptions = (emails: string[]) =>
+      Object.fromEntries(
+        Object.entries(resourcesOf(synth((s) => new AlarmTopic(s, 'Alarms', { name: 'a', emails })), 'aws_sns_topic_subscription')).map(([id, sub]) => [String(sub.endpoint), id]),
+      );
+    const before = subscriptions(['a@example.com', 'b@example.com', 'c@example.com']);
+    const after = subscriptions(['b@example.com', 'c@example.com']);
+    expect(new Set(Object.values(before)).size).toBe(3);
+    expect(after).toEqual({ 'b@example.com': before['b@example.com'], 'c@example.com': before['c@example.com'] });
+    // Readable in a plan, and distinct for addresses that sanitize alike.
+    expect(before['a@example.com']).toMatch(/a-example-com/);
+    expect(subscriptionId('a.b@example.com')).not.toBe(subscriptionId('a-b@example.com'));
+  });
+
+  it('refuses an address listed twice (in any case), naming it', () => {
+    expect(() => synth((s) => new AlarmTopic(s, 'Alarms', { name: 'a', emails: ['a@example.com', 'A@Example.com'] }))).toThrow('"A@Example.com" is listed twice');
   });
 
   it('refuses an address that is not one, naming it', () => {

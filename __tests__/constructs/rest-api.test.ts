@@ -118,3 +118,18 @@ describe('RestApi: only documented API Gateway mechanisms', () => {
     expect(JSON.parse(worstCase).errorMessage).toBe('Invalid "request" body \\ with quotes');
   });
 });
+
+describe('RestApi execution logs', () => {
+  const tf = synth(() => undefined);
+
+  // API Gateway creates API-Gateway-Execution-Logs_{restApiId}/{stageName} itself on the first error
+  // it logs; ours must exist before logging can be on, or its create fails as already existing.
+  it('owns the execution-log group the stage logs to, and the stage waits for it', () => {
+    const [groupId, group] = Object.entries(resourcesOf(tf, 'aws_cloudwatch_log_group')).find(([, g]) => String(g.name).startsWith('API-Gateway-Execution-Logs_'))!;
+    const stage = onlyResource(tf, 'aws_api_gateway_stage');
+    expect(group.name).toBe(`API-Gateway-Execution-Logs_\${aws_api_gateway_rest_api.${Object.keys(resourcesOf(tf, 'aws_api_gateway_rest_api'))[0]}.id}/${String(stage.stage_name)}`);
+    expect(stage.depends_on).toEqual(expect.arrayContaining([`aws_cloudwatch_log_group.${groupId}`]));
+    // Logging is turned on by the method settings, which name the stage and so come after it.
+    expect(String(onlyResource(tf, 'aws_api_gateway_method_settings').stage_name)).toMatch(/^\$\{aws_api_gateway_stage\./);
+  });
+});

@@ -236,6 +236,22 @@ describe('error responses (rendered against Kinesis error bodies)', () => {
     expect(renderResponse(responseTemplateOf(LIST, '400'), kinesisError(kinesisType, message), 400)).toEqual(expected);
   });
 
+  // The SDKs strip a `namespace#` prefix and a `:url` suffix before comparing error types; so do we.
+  it.each([
+    ['com.amazonaws.kinesis.v20131202#ProvisionedThroughputExceededException', 429, 'Throttled'],
+    ['ProvisionedThroughputExceededException:http://internal.amazon.com/coral/com.amazonaws.kinesis/', 429, 'Throttled'],
+    ['com.amazonaws.kinesis.v20131202#ResourceNotFoundException:http://internal.amazon.com/coral/', 404, 'NotFound'],
+    ['com.amazon.coral.service#AccessDeniedException', 500, 'InternalError'],
+    ['aws.protocoltests#SomethingNew', 400, 'BadRequest'],
+  ])('maps the qualified type %s like the bare one (%i)', (kinesisType, status, type) => {
+    for (const route of [ITERATOR, PUT, RECORDS]) {
+      expect(renderResponse(responseTemplateOf(route, '400'), kinesisError(kinesisType, 'm'), 400, events)).toEqual({
+        status,
+        body: { message: expect.any(String), type, requestId: expect.any(String) },
+      });
+    }
+  });
+
   it('answers a 400 without a recognisable body generically, never as success', () => {
     expect(renderResponse(responseTemplateOf(PUT, '400'), '{}', 400, events)).toEqual({
       status: 400,

@@ -31,7 +31,49 @@ describe('AlarmActions', () => {
   });
 });
 
+describe('AlarmActions and INSUFFICIENT_DATA', () => {
+  it('notifies INSUFFICIENT_DATA where missing data is missing (silence means broken), and nowhere else', () => {
+    const s = stack();
+    const common = { comparisonOperator: 'GreaterThanThreshold', evaluationPeriods: 1 } as const;
+    new CloudwatchMetricAlarm(s, 'Missing', { ...common, alarmName: 'missing', treatMissingData: 'missing' });
+    new CloudwatchMetricAlarm(s, 'Unset', { ...common, alarmName: 'unset' });
+    new CloudwatchMetricAlarm(s, 'Quiet', { ...common, alarmName: 'quiet', treatMissingData: 'notBreaching' });
+    Aspects.of(s).add(new AlarmActions(['arn:aws:sns:eu-west-1:123456789012:alarms']));
+    expect(Object.fromEntries(alarmsOf(s).map((a) => [a.alarm_name, a.insufficient_data_actions]))).toEqual({
+      missing: ['arn:aws:sns:eu-west-1:123456789012:alarms'],
+      unset: ['arn:aws:sns:eu-west-1:123456789012:alarms'],
+      quiet: undefined,
+    });
+  });
+});
+
 describe('metricAlarm', () => {
+  it('evaluates FILL(m, value) over the metric when asked, so every period has a value', () => {
+    const s = stack();
+    metricAlarm(s, 'Filled', {
+      alarmName: 'filled',
+      description: 'd',
+      namespace: 'AWS/DynamoDB',
+      metricName: 'ReadThrottleEvents',
+      dimensions: { TableName: 't' },
+      stat: 'Sum',
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparison: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+      fillMissingWith: 0,
+    });
+    const [alarm] = alarmsOf(s);
+    // The provider refuses metric_name/namespace/period/statistic next to metric_query.
+    for (const key of ['metric_name', 'namespace', 'period', 'statistic', 'extended_statistic', 'dimensions']) expect(alarm).not.toHaveProperty(key);
+    expect(alarm.metric_query).toEqual([
+      { id: 'm', return_data: false, metric: { namespace: 'AWS/DynamoDB', metric_name: 'ReadThrottleEvents', dimensions: { TableName: 't' }, stat: 'Sum', period: 300 } },
+      { id: 'filled', expression: 'FILL(m, 0)', label: 'ReadThrottleEvents (0 when none)', return_data: true },
+    ]);
+  });
+
+
   it('sends a percentile as extended_statistic and anything else as statistic', () => {
     const s = stack();
     const common = { description: 'd', namespace: 'AWS/Lambda', dimensions: { FunctionName: 'f' }, periodSeconds: 300, evaluationPeriods: 1, threshold: 1, comparison: 'GreaterThanOrEqualToThreshold', treatMissingData: 'notBreaching' } as const;

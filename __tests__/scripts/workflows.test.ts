@@ -49,6 +49,39 @@ it('actionlint really checks (mistakes in a workflow are reported)', () => {
   );
 });
 
+/**
+ * Every `uses:` of every workflow names a full 40-hex commit SHA and, in a trailing comment, the
+ * release it was read from: a tag can be force-pushed to another commit, a SHA cannot.
+ * Local actions (`./path`) and `docker://` images are not in use; if one is added, this test names it.
+ */
+const PINNED = /^\s*(?:-\s+)?uses:\s+[\w.-]+\/[\w./-]+@[0-9a-f]{40}\s+#\s+v\d+(\.\d+){0,2}\s*$/;
+
+function unpinnedUses(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line, i) => ({ line, number: i + 1 }))
+    .filter(({ line }) => /^\s*(?:-\s+)?uses:/.test(line) && !PINNED.test(line))
+    .map(({ line, number }) => `${number}: ${line.trim()}`);
+}
+
+it.each(files)('%s pins every action by commit SHA, with its version in a comment', (file) => {
+  const text = fs.readFileSync(path.join(WORKFLOWS, file), 'utf8');
+  expect(text).toMatch(/uses:/);
+  expect(unpinnedUses(text)).toEqual([]);
+});
+
+it('the pin check refuses tags, short SHAs and SHAs without a version comment', () => {
+  const sha = '11d5960a326750d5838078e36cf38b85af677262';
+  const lines = [
+    '      - uses: actions/checkout@v4',
+    `      - uses: actions/checkout@${sha.slice(0, 7)} # v4.4.0`,
+    `      - uses: actions/checkout@${sha}`,
+    `        uses: actions/github-script@${sha} # latest`,
+    `      - uses: actions/checkout@${sha} # v4.4.0`,
+  ];
+  expect(unpinnedUses(lines.join('\n'))).toEqual(lines.slice(0, 4).map((l, i) => `${i + 1}: ${l.trim()}`));
+});
+
 describe('plan.yml', () => {
   type Step = { uses?: string; run?: string; with?: Record<string, unknown> };
   const workflow = parse(fs.readFileSync(path.join(WORKFLOWS, 'plan.yml'), 'utf8')) as {

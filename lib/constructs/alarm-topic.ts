@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
@@ -38,7 +39,10 @@ export class AlarmTopic extends Construct {
     const emails = props.emails ?? [];
     throwIfProblems(
       this,
-      emails.filter((e) => !/^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(e)).map((e) => `"${e}" is not an e-mail address`),
+      [
+        ...emails.filter((e) => !/^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(e)).map((e) => `"${e}" is not an e-mail address`),
+        ...emails.filter((e, i) => emails.findIndex((other) => subscriptionId(other) === subscriptionId(e)) !== i).map((e) => `"${e}" is listed twice`),
+      ],
     );
 
     const account = new DataAwsCallerIdentity(this, 'Account').accountId;
@@ -88,14 +92,29 @@ export class AlarmTopic extends Construct {
     ]);
     new SnsTopicPolicy(this, 'TopicPolicy', { arn: this.topic.arn, policy: topicPolicy.json });
 
-    emails.forEach((email, index) => {
-      new SnsTopicSubscription(this, `Email${index}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
-    });
+    // Keyed by address, not by list position: `endpoint` forces replacement, and a replaced e-mail
+    // subscription is a new one its recipient must confirm again. With the address in the id,
+    // removing one address destroys only its own subscription.
+    // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/sns_topic_subscription
+    for (const email of emails) {
+      new SnsTopicSubscription(this, subscriptionId(email), { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
+    }
   }
 
   get arn(): string {
     return this.topic.arn;
   }
+}
+
+/**
+ * A construct id that stays with one address: readable (letters and digits of the address) and
+ * unique (a short hash of the whole, lower-cased address: SNS e-mail endpoints are the address as
+ * given, and two spellings differing only in case reach the same mailbox).
+ */
+export function subscriptionId(email: string): string {
+  const normalized = email.trim().toLowerCase();
+  const readable = normalized.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 48);
+  return `Email-${readable}-${createHash('sha256').update(normalized).digest('hex').slice(0, 8)}`;
 }
 
 /** Key administration and use by the account's own IAM principals; exact actions, no `kms:*`. */

@@ -80,7 +80,12 @@ export class DynamoTable extends Construct implements IMonitorable {
         evaluationPeriods: 1,
         threshold: t.dynamodbThrottles,
         comparison: 'GreaterThanOrEqualToThreshold',
-        // Emitted only when a request is throttled: no data is the healthy case.
+        // Emitted only when a request is throttled, and an alarm on an AWS/DynamoDB metric keeps its
+        // state while data is missing whatever TreatMissingData says: FILL gives every quiet period
+        // a 0, so the alarm clears (and sends OK) once throttling stops. notBreaching stays as the
+        // documented intent should the exception ever be lifted.
+        // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html (TreatMissingData)
+        fillMissingWith: 0,
         treatMissingData: 'notBreaching',
       }),
     );

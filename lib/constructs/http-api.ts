@@ -123,6 +123,14 @@ export class HttpApi extends Construct implements IMonitorable {
   /**
    * 5xx rate and p99 latency of the stage, alarmed; requests, errors and latency graphed. An
    * authorizer that fails shows here as 500s and as errors of its own function.
+   *
+   * HTTP APIs publish `5xx`, `4xx`, `Count`, `Latency` under `AWS/ApiGateway` with the dimensions
+   * `ApiId`, `ApiId`+`Stage` (the stage's name, here `$default`) and `ApiId`+`Stage`+`Route`
+   * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-metrics.html; aws-cdk's
+   * HttpStage.metricServerError uses the same `ApiId`/`Stage` pair). That page does not say which
+   * statistic is the error rate; the REST page documents `Average` of the 0-or-1-per-request error
+   * metric as the rate (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html),
+   * and we rely on HTTP APIs publishing `5xx` the same way.
    */
   monitor(context: MonitoringContext): MonitoredSection {
     this.monitored ??= monitorApi(this, context, {

@@ -43,7 +43,8 @@ export class KinesisProxyStack extends PipelineStack {
     });
 
     // Request path: API -> the streams it writes to and reads from.
-    const monitoring = this.addMonitoring([api, ...proxy.streams.map((s) => s.stream)]);
+    // Clients read the streams through the API too: a refused read is a 429 to them.
+    const monitoring = this.addMonitoring([api, ...proxy.streams.map((s) => s.stream.alarmOnReadThrottling())]);
     new TerraformOutput(this, 'dashboard_name', { value: monitoring.dashboardName, description: 'CloudWatch dashboard of this pipeline' });
     new TerraformOutput(this, 'alarm_topic_arn', { value: monitoring.alarmTopicArn, description: 'SNS topic every alarm of this pipeline notifies' });
     new TerraformOutput(this, 'api_url', { value: api.url, description: 'Base URL of the Kinesis proxy API stage' });

@@ -235,6 +235,26 @@ export const KINESIS_CLIENT_ERRORS: readonly { readonly kinesisTypes: readonly s
 const OTHER_CLIENT_ERROR = { status: 400, type: 'BadRequest', message: 'Kinesis rejected the request' } as const;
 
 /**
+ * `$type` reduced to the bare error name, as the AWS SDKs do before they compare it: JSON protocol
+ * errors may name the type as `namespace#Name` (Kinesis itself sends
+ * `com.amazon.coral.validate#ValidationException`) and may append `:<url>`; everything from the first
+ * `:` is dropped, then everything up to the first `#`.
+ * https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html#operation-error-serialization
+ * https://pkg.go.dev/github.com/aws/aws-sdk-go-v2/aws/protocol/restjson#SanitizeErrorCode
+ */
+const BARE_ERROR_TYPE = [
+  "#set($cut = $type.indexOf(':'))",
+  '#if($cut >= 0)',
+  '#set($type = $type.substring(0, $cut))',
+  '#end',
+  "#set($cut = $type.indexOf('#'))",
+  '#if($cut >= 0)',
+  '#set($cut = $cut + 1)',
+  '#set($type = $type.substring($cut))',
+  '#end',
+];
+
+/**
  * What the client receives when Kinesis answers 4xx (or refused a request the checks stopped).
  * Kinesis answers every client-side error with HTTP 400; the status is refined from its error type.
  */
@@ -248,6 +268,7 @@ export function kinesisClientErrorTemplate(action: KinesisAction, streams: reado
   return [
     requestChecks(action, streams),
     "#set($type = \"$!input.path('$.__type')\")",
+    ...BARE_ERROR_TYPE,
     '#if($problem != "")',
     '#set($status = $problemStatus)',
     ...branches,

@@ -122,8 +122,11 @@ export class RestApi extends Construct implements IMonitorable {
       retentionInDays: props.logRetentionDays,
     });
     // API Gateway creates this group itself on the first error log, with no retention; owning it first
-    // keeps its retention ours.
-    new CloudwatchLogGroup(this, 'ExecutionLogs', {
+    // keeps its retention ours. The stage (and so the method settings that turn logging on) waits for
+    // it: were logging on first, one early error would create the group and ours would then fail with
+    // ResourceAlreadyExistsException. The provider's documented pattern, depends_on included:
+    // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/api_gateway_stage#managing-the-api-logging-cloudwatch-log-group
+    const executionLogGroup = new CloudwatchLogGroup(this, 'ExecutionLogs', {
       name: `API-Gateway-Execution-Logs_${this.api.id}/${this.stageName}`,
       retentionInDays: props.logRetentionDays,
     });
@@ -134,6 +137,7 @@ export class RestApi extends Construct implements IMonitorable {
       stageName: this.stageName,
       xrayTracingEnabled: true,
       accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: ACCESS_LOG_FORMAT },
+      dependsOn: [executionLogGroup],
     });
     new ApiGatewayMethodSettings(this, 'StageSettings', {
       restApiId: this.api.id,
