@@ -9,6 +9,8 @@ import { TrafficProfile } from './profile';
  * `npm run cost`. Values Terraform knows only after apply (the ARN of a function being created)
  * are absent from `after`; the plan's configuration still names what each attribute references,
  * so those links come from there.
+ * Format: https://developer.hashicorp.com/terraform/internals/json-format (unknown values are left
+ * out of `after` and flagged in `after_unknown`; `configuration` keeps each expression's references).
  */
 
 /** The parts of `terraform show -json` this reads. */
@@ -17,7 +19,7 @@ export interface CostedPlan {
     readonly address: string;
     readonly mode: string;
     readonly type: string;
-    readonly change: { readonly before?: Readonly<Record<string, unknown>> | null; readonly after?: Readonly<Record<string, unknown>> | null };
+    readonly change: { readonly actions: readonly string[]; readonly before?: Readonly<Record<string, unknown>> | null; readonly after?: Readonly<Record<string, unknown>> | null };
   }[];
   readonly configuration?: {
     readonly provider_config?: Readonly<Record<string, { readonly expressions?: Readonly<Record<string, { readonly constant_value?: unknown }>> }>>;
@@ -67,7 +69,8 @@ export function configurationLinks(plan: CostedPlan): Link[] {
         if (Array.isArray(references)) {
           for (const ref of references) {
             const match = typeof ref === 'string' ? /^(aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)/.exec(ref) : null;
-            if (match && match[1] !== resource.address) links.push({ from: resource.address, to: match[1], attribute });
+            const duplicate = links.some((l) => l.from === resource.address && l.to === match?.[1] && l.attribute === attribute);
+            if (match && match[1] !== resource.address && !duplicate) links.push({ from: resource.address, to: match[1], attribute });
           }
         }
         Object.values(node).forEach(walk);
