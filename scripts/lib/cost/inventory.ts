@@ -30,7 +30,9 @@ export interface SynthesizedConfig {
   readonly resource?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
 }
 
-const REFERENCE = /\$\{(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g;
+/** A resource named anywhere inside a `${…}` expression (`${aws_sqs_queue.Q.arn}`, `${jsonencode({… = aws_sqs_queue.Q.arn})}`). */
+const EXPRESSION = /\$\{[^}]*\}/g;
+const REFERENCE = /(?<![\w.])(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g;
 
 export function inventoryFromConfig(config: SynthesizedConfig): Inventory {
   const resources: PricedResource[] = [];
@@ -41,9 +43,11 @@ export function inventoryFromConfig(config: SynthesizedConfig): Inventory {
   const links: Link[] = [];
   for (const resource of resources) {
     forEachString(resource.values, (attribute, text) => {
-      for (const match of text.matchAll(REFERENCE)) {
-        const to = `${match[1]}.${match[2]}`;
-        if (known.has(to) && to !== resource.address) links.push({ from: resource.address, to, attribute });
+      for (const expression of text.match(EXPRESSION) ?? []) {
+        for (const match of expression.matchAll(REFERENCE)) {
+          const to = `${match[1]}.${match[2]}`;
+          if (known.has(to) && to !== resource.address) links.push({ from: resource.address, to, attribute });
+        }
       }
     });
   }
