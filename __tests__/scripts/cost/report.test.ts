@@ -65,6 +65,15 @@ describe('npm run cost', () => {
     expect(metrics.lines[0]).toMatchObject({ dimension: 'cloudwatch.metric', idleQuantity: 0, quantity: 50 });
   });
 
+  it('adds most at the default profile where the README says: detailed API metrics, then X-Ray traces', () => {
+    const added = new Map<string, number>();
+    for (const item of Object.values(report.stacks).flatMap((st) => st.items)) {
+      for (const line of item.lines) added.set(line.dimension, (added.get(line.dimension) ?? 0) + line.monthlyUsd - line.idleMonthlyUsd);
+    }
+    const ranked = [...added].sort((a, b) => b[1] - a[1]).map(([dimension]) => dimension);
+    expect(ranked.slice(0, 2)).toEqual(['cloudwatch.metric', 'xray.traces']);
+  });
+
   it('refuses a region the price table lacks, naming the ones it has', () => {
     const stacks = [...allStacks()].map(([name, tf]) => ({ name, inventory: inventoryFromConfig(tf as SynthesizedConfig) }));
     expect(() => buildReport(stacks, loadPriceTable(), 'ap-south-1', DEFAULT_PROFILE)).toThrow(/No prices for region ap-south-1 .* which has us-east-1, eu-west-1/);
