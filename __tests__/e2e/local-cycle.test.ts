@@ -6,11 +6,6 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { deployAll, destroyAll, EMULATOR_TF_ENV, planAll, synthesizeLocal } from '../../scripts/lib/local-cycle';
 import { countChanges, PlanJson, statefulRisks, summarizePlans } from '../../scripts/lib/plan-summary';
-import { estimateStack } from '../../scripts/lib/cost/estimate';
-import { inventoryFromConfig } from '../../scripts/lib/cost/inventory';
-import { CostedPlan, planCostChange } from '../../scripts/lib/cost/plan';
-import { loadPriceTable, pricesFor } from '../../scripts/lib/cost/prices';
-import { DEFAULT_PROFILE } from '../../scripts/lib/cost/profile';
 import { hasLocalState, init, plan, PLAN_FILE, showPlanJson, stackJson, Timings } from '../../scripts/lib/stacks';
 import { SynthesizedStack } from '../../scripts/lib/synth';
 import { runTerraform, terraformEnv, toolchain } from '../../scripts/lib/terraform';
@@ -128,18 +123,6 @@ it('summarizes those real plans as no change, stack by stack', async () => {
   for (const s of stacks) expect(summary).toContain(`### ${s.name}`);
   expect(summary).toContain('No stateful resource');
   expect(summary).not.toContain('**');
-
-  // A plan's before is the deployed state (concrete ARNs and names, nested blocks as lists): priced,
-  // it must equal the synthesized configuration priced, item by item, idle and at the profile.
-  const prices = pricesFor(loadPriceTable(), loadConfig({ env: { PIPELINES_TARGET: 'local', PIPELINES_LOCAL_ENDPOINT: moto.endpoint } }).region);
-  const figures = (items: readonly { address: string; idleMonthlyUsd: number; monthlyUsd: number }[]) =>
-    Object.fromEntries(items.map((i) => [i.address, [i.idleMonthlyUsd.toFixed(4), i.monthlyUsd.toFixed(4)]]));
-  for (const s of stacks) {
-    const cost = planCostChange(plans.find((p) => p.stack === s.name)!.plan as CostedPlan, prices, DEFAULT_PROFILE);
-    const synthesized = estimateStack(inventoryFromConfig(stackJson(s)), { prices, profile: DEFAULT_PROFILE });
-    expect({ stack: s.name, items: figures(cost.before.items) }).toEqual({ stack: s.name, items: figures(synthesized.items) });
-    expect(cost.items).toEqual([]);
-  }
 }, LONG);
 
 it('flags, in bold at the top of the summary, a table that a changed key would replace', async () => {
