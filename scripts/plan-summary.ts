@@ -1,6 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PROJECT_ROOT } from '../lib/bundling';
+import { loadConfig } from '../lib/config';
+import { CostedPlan, planCostChange, planRegion } from './lib/cost/plan';
+import { loadPriceTable, pricesFor } from './lib/cost/prices';
+import { loadProfile, TrafficProfile } from './lib/cost/profile';
 import { PlanJson, StackPlan, summarizePlans } from './lib/plan-summary';
 import { hasLocalState, PLAN_FILE, showPlanJson, stackJson } from './lib/stacks';
 import { outdirFor, SynthesizedStack } from './lib/synth';
@@ -21,6 +25,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { stacks: Record<string, { workingDirectory: string }> };
 
   const plans: StackPlan[] = [];
+  const profile = loadProfile(process.env);
+  const table = loadPriceTable();
   for (const [name, entry] of Object.entries(manifest.stacks)) {
     const stack: SynthesizedStack = { name, dir: path.join(outdir, entry.workingDirectory), dependencies: [] };
     if (!fs.existsSync(path.join(stack.dir, PLAN_FILE))) {
@@ -31,13 +37,24 @@ async function main(argv: readonly string[]): Promise<void> {
       throw new Error(`No plan for stack ${name} (${path.join(stack.dir, PLAN_FILE)}): run \`npm run diff\` first.`);
     }
     // The synthesized configuration the plan was made from: the summary draws the stack from it.
-    plans.push({ stack: name, plan: (await showPlanJson(stack, PLAN_FILE)) as PlanJson, config: stackJson(stack) });
+    const plan = (await showPlanJson(stack, PLAN_FILE)) as PlanJson & CostedPlan;
+    plans.push({ stack: name, plan, config: stackJson(stack), ...stackCost(plan, table, profile) });
   }
   const markdown = summarizePlans(plans);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, markdown);
   console.log(markdown);
   console.log(`\nWritten to ${path.relative(PROJECT_ROOT, out)}`);
+}
+
+/** The plan's cost change in the region its provider names; a region without prices is said, not fatal. */
+function stackCost(plan: CostedPlan, table: ReturnType<typeof loadPriceTable>, profile: TrafficProfile): Pick<StackPlan, 'cost' | 'costUnavailable'> {
+  const region = planRegion(plan) ?? loadConfig({ env: process.env }).region;
+  try {
+    return { cost: planCostChange(plan, pricesFor(table, region), profile) };
+  } catch (error) {
+    return { costUnavailable: (error as Error).message };
+  }
 }
 
 main(process.argv.slice(2)).catch((error: Error) => {

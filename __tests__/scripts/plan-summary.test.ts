@@ -1,4 +1,8 @@
+import { planCostChange } from '../../scripts/lib/cost/plan';
+import { loadPriceTable, pricesFor } from '../../scripts/lib/cost/prices';
+import { DEFAULT_PROFILE } from '../../scripts/lib/cost/profile';
 import { actionOf, countChanges, PlanJson, ResourceChange, statefulRisks, SUMMARY_MARKER, summarizePlans } from '../../scripts/lib/plan-summary';
+import { costedPlan } from '../support/costed-plan';
 
 /**
  * The summary's rules on Terraform's JSON plan format (resource_changes[].change.actions).
@@ -103,5 +107,21 @@ describe('the diagram of where changes land', () => {
   it('is left out for a stack without changes, and without its configuration', () => {
     expect(summarizePlans([{ stack: 'quiet', plan: { resource_changes: [] }, config }])).not.toContain('mermaid');
     expect(summarizePlans([{ stack: 'webhook', plan: { resource_changes: [change('aws_lambda_function.Fn_11111111', ['update'])] } }])).not.toContain('mermaid');
+  });
+});
+
+describe('the monthly cost change beside each changed stack', () => {
+  const cost = planCostChange(costedPlan, pricesFor(loadPriceTable(), 'us-east-1'), DEFAULT_PROFILE);
+
+  it('shows idle and at-profile figures before and after, and the resources that change them', () => {
+    const md = summarizePlans([{ stack: 'jobs', plan: costedPlan as PlanJson, cost }]);
+    expect(md).toContain('**Monthly cost** (`npm run cost` rules): idle $10.95 → $21.90 (+$10.95) · at the traffic profile $11.26 → $22.74 (+$11.48)');
+    expect(md).toContain('| `aws_kinesis_stream.Stream` | $10.95 → $21.90 (+$10.95) | $10.95 → $21.90 (+$10.95) |');
+    expect(md).toContain('| `aws_lambda_function.Worker` | $0.00 → $0.00 (+$0.00) | $0.00 → $0.16 (+$0.16) |');
+  });
+
+  it('says why when the cost could not be estimated', () => {
+    const md = summarizePlans([{ stack: 'jobs', plan: costedPlan as PlanJson, costUnavailable: 'No prices for region ap-south-1.' }]);
+    expect(md).toContain('_Monthly cost not estimated: No prices for region ap-south-1._');
   });
 });

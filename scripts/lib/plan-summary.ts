@@ -1,3 +1,4 @@
+import { PlanCostChange } from './cost/plan';
 import { buildGraph, TerraformJson } from './diagram-graph';
 import { CHANGE_STYLES, DiagramChange, renderMermaid } from './diagram-mermaid';
 
@@ -34,6 +35,10 @@ export interface StackPlan {
   readonly skipped?: string;
   /** The stack's synthesized Terraform (`cdk.tf.json`); when given, the summary draws where the changes land. */
   readonly config?: TerraformJson;
+  /** The plan's monthly cost change (scripts/lib/cost/plan.ts); when given, shown above the diagram. */
+  readonly cost?: PlanCostChange;
+  /** Why the cost change could not be estimated (e.g. no prices for the region). */
+  readonly costUnavailable?: string;
 }
 
 export interface ChangeCounts {
@@ -130,7 +135,7 @@ export function summarizePlans(plans: readonly StackPlan[]): string {
   }
   lines.push('');
 
-  for (const { stack, plan, skipped, config } of plans) {
+  for (const { stack, plan, skipped, config, cost, costUnavailable } of plans) {
     lines.push(`### ${stack}`, '');
     if (!plan) {
       lines.push(`_Not planned: ${skipped ?? 'no plan'}._`, '');
@@ -144,6 +149,8 @@ export function summarizePlans(plans: readonly StackPlan[]): string {
       lines.push('No changes.', '');
       continue;
     }
+    if (cost) lines.push(...costChange(cost));
+    else if (costUnavailable) lines.push(`_Monthly cost not estimated: ${costUnavailable}_`, '');
     if (config) lines.push(...changeDiagram(config, changed));
     lines.push('<details><summary>Resources</summary>', '');
     for (const change of changed) lines.push(`- ${actionOf(change)}: \`${change.address}\``);
@@ -166,4 +173,20 @@ function nameOf(change: ResourceChange): string | undefined {
     if (typeof before[key] === 'string') return before[key] as string;
   }
   return undefined;
+}
+
+const money = (usd: number): string => `$${usd.toFixed(2)}`;
+const delta = (before: number, after: number): string => `${money(before)} → ${money(after)} (${after - before < 0 ? '−' : '+'}${money(Math.abs(after - before))})`;
+
+/** The stack's monthly cost before and after the plan, idle and at the traffic profile, and what changes it. */
+export function costChange(cost: PlanCostChange): string[] {
+  const lines = [
+    `**Monthly cost** (\`npm run cost\` rules): idle ${delta(cost.before.idleMonthlyUsd, cost.after.idleMonthlyUsd)} · at the traffic profile ${delta(cost.before.monthlyUsd, cost.after.monthlyUsd)}`,
+    '',
+  ];
+  if (cost.items.length === 0) return lines;
+  lines.push('<details><summary>Cost by resource</summary>', '', '| resource | idle | at the profile |', '| --- | ---: | ---: |');
+  for (const item of cost.items) lines.push(`| \`${item.address}\` | ${delta(item.idleBefore, item.idleAfter)} | ${delta(item.before, item.after)} |`);
+  lines.push('', '</details>', '');
+  return lines;
 }
