@@ -4,6 +4,7 @@ import { Testing, TerraformStack } from 'cdktf';
 import { loadConfig } from '../../lib/config';
 import { NodejsFunction } from '../../lib/constructs/nodejs-function';
 import { buildStacks } from '../../stacks';
+import { warningsOf } from './synth';
 import { BundleRecord, BUNDLES_FILE, configFileName, SHARED_CONFIGS, SynthesizedApp } from './shared-synthesis';
 
 /**
@@ -19,7 +20,7 @@ function main(outDir: string): void {
       const app = Testing.app();
       buildStacks(app, loadConfig({ env: overrides }));
       const stacks = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
-      const synthesized: SynthesizedApp = { overrides, stacks: stacks.map((s) => ({ id: s.node.id, tf: JSON.parse(Testing.synth(s)) })) };
+      const synthesized: SynthesizedApp = { overrides, stacks: stacks.map((s) => ({ id: s.node.id, tf: JSON.parse(Testing.synth(s)), warnings: warningsOf(s) })) };
       fs.writeFileSync(path.join(outDir, configFileName(overrides)), JSON.stringify(synthesized));
       for (const fn of app.node.findAll().filter((c): c is NodejsFunction => c instanceof NodejsFunction)) {
         const { entry, runtime, sha256Hex } = fn.bundle;

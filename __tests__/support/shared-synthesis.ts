@@ -19,6 +19,7 @@ export type ConfigOverrides = Readonly<Record<string, string>>;
 
 export const SHARED_CONFIGS: readonly ConfigOverrides[] = [
   {},
+  { PIPELINES_ENV: 'dev' },
   { PIPELINES_ENV: 'staging' },
   { PIPELINES_ENV: 'prod' },
   { PIPELINES_TARGET: 'local' },
@@ -73,7 +74,7 @@ export const BUNDLES_FILE = 'bundles.json';
 /** One configuration's synthesis: every stack `buildStacks` built, in order, with its JSON. */
 export interface SynthesizedApp {
   readonly overrides: ConfigOverrides;
-  readonly stacks: ReadonlyArray<{ readonly id: string; readonly tf: TfJson }>;
+  readonly stacks: ReadonlyArray<{ readonly id: string; readonly tf: TfJson; readonly warnings: readonly string[] }>;
 }
 
 const readInThisSuite = new Map<string, SynthesizedApp>();

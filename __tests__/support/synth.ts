@@ -1,4 +1,5 @@
 import type { App, TerraformStack } from 'cdktf';
+import type { IConstruct } from 'constructs';
 import { loadConfig, PipelinesConfig } from '../../lib/config';
 import type { NodejsFunction } from '../../lib/constructs/nodejs-function';
 import { ConfigOverrides, readSharedApp, SynthesizedApp } from './shared-synthesis';
@@ -33,7 +34,16 @@ export function synthesizedApp(overrides: ConfigOverrides = {}): SynthesizedApp 
   const app = Testing.app();
   buildStacks(app, testConfig({ ...overrides }));
   const stacks = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
-  return { overrides, stacks: stacks.map((s) => ({ id: s.node.id, tf: JSON.parse(Testing.synth(s)) as TfJson })) };
+  return { overrides, stacks: stacks.map((s) => ({ id: s.node.id, tf: JSON.parse(Testing.synth(s)) as TfJson, warnings: warningsOf(s) })) };
+}
+
+/** The synth warnings (`Annotations.addWarning`) of a construct and everything in it. */
+export function warningsOf(scope: IConstruct): string[] {
+  return scope.node
+    .findAll()
+    .flatMap((c) => c.node.metadata)
+    .filter((m) => /warn/i.test(m.type))
+    .map((m) => String(m.data));
 }
 
 /**
@@ -42,10 +52,19 @@ export function synthesizedApp(overrides: ConfigOverrides = {}): SynthesizedApp 
  * one stack reads it here instead of synthesizing it again.
  */
 export function appStack(stackId: string, overrides: ConfigOverrides = {}): TfJson {
+  return stackOfApp(stackId, overrides).tf;
+}
+
+/** The synth warnings of one stack of the app built with `overrides`. */
+export function appStackWarnings(stackId: string, overrides: ConfigOverrides = {}): readonly string[] {
+  return stackOfApp(stackId, overrides).warnings;
+}
+
+function stackOfApp(stackId: string, overrides: ConfigOverrides): SynthesizedApp['stacks'][number] {
   const { stacks } = synthesizedApp(overrides);
   const found = stacks.find((s) => s.id === stackId);
   if (!found) throw new Error(`The app builds no stack "${stackId}" with ${JSON.stringify(overrides)}; it builds: ${stacks.map((s) => s.id).join(', ')}`);
-  return found.tf;
+  return found;
 }
 
 /** An empty stack with an AWS provider, for testing one construct on its own. */
