@@ -21,7 +21,15 @@ module.exports = {
   // about two thirds of the time. (The e2e tier runs in band: its two suites each deploy everything.)
   maxWorkers: 2,
   projects: [
-    { ...common, displayName: 'unit', roots: ['<rootDir>/__tests__'], testMatch: ['**/*.test.ts'], testPathIgnorePatterns: SLOW_TIERS },
+    {
+      ...common,
+      displayName: 'unit',
+      roots: ['<rootDir>/__tests__'],
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: SLOW_TIERS,
+      // Synthesizes the app once for the whole run (__tests__/support/shared-synthesis.ts).
+      globalSetup: '<rootDir>/__tests__/support/shared-synthesis-setup.ts',
+    },
     { ...common, displayName: 'terraform', roots: ['<rootDir>/__tests__/terraform'], testMatch: ['**/*.test.ts'] },
     { ...common, displayName: 'e2e', roots: ['<rootDir>/__tests__/e2e'], testMatch: ['**/*.test.ts'] },
   ],

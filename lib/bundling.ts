@@ -2,8 +2,9 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { BuildOptions, buildSync, OutputFile } from 'esbuild';
+import { BuildOptions, buildSync, OutputFile, version as esbuildVersion } from 'esbuild';
 import { zipSync } from 'fflate';
+import { BundleCache, BundleCacheRecipe } from './bundle-cache';
 
 /** The project root: the folder holding this repository's package.json. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -43,11 +44,21 @@ const FIXED_ZIP_TIME = new Date(1980, 0, 1, 0, 0, 0);
 // Regular file, rw-r--r--: Lambda needs the code world-readable.
 const UNIX_FILE_ATTRS = (0o100644 << 16) >>> 0;
 
-const cache = new Map<string, LambdaBundle>();
+const bundledInThisProcess = new Map<string, LambdaBundle>();
 
 /** Where bundles are written; override with PIPELINES_BUNDLE_DIR. */
 export function bundleRoot(): string {
   return process.env.PIPELINES_BUNDLE_DIR ?? path.join(os.tmpdir(), 'serverless-pipelines-bundles');
+}
+
+/**
+ * The cross-process bundle cache (see bundle-cache.ts): PIPELINES_BUNDLE_CACHE_DIR, by default
+ * node_modules/.cache/serverless-pipelines/bundles (git-ignored, and gone with a fresh `npm ci`);
+ * PIPELINES_BUNDLE_CACHE=off builds every bundle afresh.
+ */
+export function bundleCache(): BundleCache | undefined {
+  if (process.env.PIPELINES_BUNDLE_CACHE === 'off') return undefined;
+  return new BundleCache(process.env.PIPELINES_BUNDLE_CACHE_DIR ?? path.join(PROJECT_ROOT, 'node_modules', '.cache', 'serverless-pipelines', 'bundles'));
 }
 
 /** esbuild's target for a Lambda Node.js runtime: `nodejs22.x` -> `node22`. */
@@ -99,26 +110,49 @@ export function deterministicZip(outputFiles: readonly OutputFile[]): Uint8Array
   return zipSync(files);
 }
 
+function buildRecipe(entry: string, runtime: NodeRuntime): { options: BuildOptions & { write: false; metafile: true }; recipe: BundleCacheRecipe } {
+  const options = { ...lambdaBuildOptions(runtime), entryPoints: [path.resolve(PROJECT_ROOT, entry)], metafile: true as const };
+  // Paths inside the project stay out of the recipe, so clones in other folders share nothing stale and nothing wrong.
+  return { options, recipe: { root: PROJECT_ROOT, recipe: { entry, esbuildVersion, options: { ...options, absWorkingDir: undefined, outdir: undefined, entryPoints: [entry] } } } };
+}
+
+/** The zip the bundle cache holds for a build of `entry` from the files as they are now; undefined if none. */
+export function cachedBundle(entry: string, runtime: NodeRuntime): Uint8Array | undefined {
+  return bundleCache()?.lookup(buildRecipe(entry, runtime).recipe);
+}
+
+/** The zip of one handler: from the bundle cache when it holds this exact build, else built (and stored). */
+function cachedOrBuilt(entry: string, runtime: NodeRuntime): Uint8Array {
+  const { options, recipe } = buildRecipe(entry, runtime);
+  const diskCache = bundleCache();
+  const hit = diskCache?.lookup(recipe);
+  if (hit) return hit;
+
+  const startedAtMs = Date.now();
+  const result = buildSync(options);
+  if (result.errors.length > 0) {
+    throw new Error(`esbuild failed for ${entry}:\n${result.errors.map((e) => e.text).join('\n')}`);
+  }
+  const zip = deterministicZip(result.outputFiles);
+  diskCache?.store(recipe, Object.keys(result.metafile.inputs), zip, startedAtMs);
+  return zip;
+}
+
 /**
  * Bundles one handler file (relative to the project root) into `index.js` and zips it
- * deterministically. Results are memoised per process, so synthesizing many stacks in one
- * test run bundles each function once.
+ * deterministically. Results are memoised per process and kept in the bundle cache across
+ * processes, so a test run bundles each function once.
  */
 export function bundleLambda(entry: string, runtime: NodeRuntime): LambdaBundle {
   const key = `${entry}|${runtime}`;
-  const cached = cache.get(key);
+  const cached = bundledInThisProcess.get(key);
   if (cached && fs.existsSync(cached.zipPath)) return cached;
 
   const entryPath = path.resolve(PROJECT_ROOT, entry);
   if (!fs.existsSync(entryPath)) {
     throw new Error(`Lambda entry "${entry}" does not exist (looked for ${entryPath}). Create it or fix the construct's entry prop.`);
   }
-  const result = buildSync({ ...lambdaBuildOptions(runtime), entryPoints: [entryPath] });
-  if (result.errors.length > 0) {
-    throw new Error(`esbuild failed for ${entry}:\n${result.errors.map((e) => e.text).join('\n')}`);
-  }
-
-  const zip = deterministicZip(result.outputFiles);
+  const zip = cachedOrBuilt(entry, runtime);
   const sha256Hex = crypto.createHash('sha256').update(zip).digest('hex');
   const sha256Base64 = crypto.createHash('sha256').update(zip).digest('base64');
 
@@ -132,6 +166,6 @@ export function bundleLambda(entry: string, runtime: NodeRuntime): LambdaBundle 
   fs.renameSync(partial, zipPath);
 
   const bundle: LambdaBundle = { entry, runtime, zipPath, sha256Hex, sha256Base64, sizeBytes: zip.byteLength };
-  cache.set(key, bundle);
+  bundledInThisProcess.set(key, bundle);
   return bundle;
 }

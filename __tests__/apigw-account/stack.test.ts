@@ -1,10 +1,7 @@
-import { Testing } from 'cdktf';
-import { buildStacks } from '../../stacks';
-import { ApiGatewayAccountStack, APIGW_ACCOUNT_STACK } from '../../stacks/apigw-account/stack';
-import { onlyResource, ref, synthStack, testConfig } from '../support/synth';
+import { appStack, onlyResource, ref, synthesizedApp } from '../support/synth';
 import { trustedServices } from '../support/iam';
 
-const tf = synthStack((app) => new ApiGatewayAccountStack(app, testConfig()));
+const tf = appStack('apigw-account');
 const roleId = Object.keys(tf.resource?.aws_iam_role ?? {})[0];
 
 describe('apigw-account: the account-wide API Gateway CloudWatch role', () => {
@@ -33,13 +30,12 @@ describe('apigw-account: the account-wide API Gateway CloudWatch role', () => {
   });
 
   it('keeps the setting on destroy only on the local emulator, whose UpdateAccount cannot reset it', () => {
-    const local = synthStack((app) => new ApiGatewayAccountStack(app, testConfig({ PIPELINES_TARGET: 'local' })));
+    const local = appStack('apigw-account', { PIPELINES_TARGET: 'local' });
     expect(onlyResource(local, 'aws_api_gateway_account').reset_on_delete).toBe(false);
   });
 
   it('is not built at all when the account already has a role someone else manages', () => {
-    const app = Testing.app();
-    buildStacks(app, testConfig({ PIPELINES_APIGW_ACCOUNT_ROLE: 'existing' }));
-    expect(app.node.children.map((c) => c.node.id)).not.toContain(APIGW_ACCOUNT_STACK);
+    const built = synthesizedApp({ PIPELINES_APIGW_ACCOUNT_ROLE: 'existing' }).stacks.map((s) => s.id);
+    expect(built).not.toContain('apigw-account');
   });
 });

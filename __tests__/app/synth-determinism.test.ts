@@ -12,7 +12,8 @@ function synthesizeApp(env: Record<string, string> = {}): { status: number | nul
   const result = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts'], {
     cwd: PROJECT_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, CDKTF_OUTDIR: outdir, PIPELINES_BUNDLE_DIR: path.join(scratch, 'bundles'), ...env },
+    // The bundle cache stays off: the second synthesis must build every zip again to show the build is deterministic.
+    env: { ...process.env, CDKTF_OUTDIR: outdir, PIPELINES_BUNDLE_DIR: path.join(scratch, 'bundles'), PIPELINES_BUNDLE_CACHE: 'off', ...env },
   });
   return { status: result.status, stderr: result.stderr, outdir };
 }

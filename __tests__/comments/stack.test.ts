@@ -1,6 +1,4 @@
 import Ajv from 'ajv-draft-04';
-import { Testing } from 'cdktf';
-import { CommentsStack, COMMENTS_STACK } from '../../stacks/comments/stack';
 import {
   COMMENT_CLIENT_ERROR_TEMPLATE,
   COMMENT_CREATED_TEMPLATE,
@@ -10,9 +8,9 @@ import {
 import { MULTILINE_TEXT_PATTERN, TEXT_PATTERN } from '../../lambdas/shared/text-patterns';
 import { rolePolicyStatements, trustedServices } from '../support/iam';
 import { describeRegistration } from '../support/stack-registration';
-import { dataOf, logicalIdOf, onlyResource, ref, resourcesOf, synthStack, testConfig, TfJson } from '../support/synth';
+import { appStack, appStackWarnings, dataOf, logicalIdOf, onlyResource, ref, resourcesOf, TfJson } from '../support/synth';
 
-const tf = synthStack((app) => new CommentsStack(app, testConfig()));
+const tf = appStack('apigw-dynamodb-kinesis-lambda');
 
 const tableId = logicalIdOf(tf, 'aws_dynamodb_table');
 const streamId = logicalIdOf(tf, 'aws_kinesis_stream');
@@ -21,7 +19,7 @@ const apiRoleId = logicalIdOf(tf, 'aws_iam_role', (r) => String(r.name).endsWith
 const consumerRoleId = logicalIdOf(tf, 'aws_iam_role', (r) => String(r.name).endsWith('-consumer-role'));
 const functionId = logicalIdOf(tf, 'aws_lambda_function');
 
-describeRegistration(COMMENTS_STACK, tf);
+describeRegistration('apigw-dynamodb-kinesis-lambda', tf);
 
 describe('comments stack: POST /comment', () => {
   const resource = onlyResource(tf, 'aws_api_gateway_resource');
@@ -176,21 +174,14 @@ describe('comments stack: table and change stream', () => {
   });
 
   it('leaves the streaming destination out for the local emulator, with a synth warning saying why', () => {
-    const app = Testing.app();
-    const stack = new CommentsStack(app, testConfig({ PIPELINES_TARGET: 'local' }));
-    const local = JSON.parse(Testing.synth(stack)) as TfJson;
+    const local = appStack('apigw-dynamodb-kinesis-lambda', { PIPELINES_TARGET: 'local' });
     expect(resourcesOf(local, 'aws_dynamodb_kinesis_streaming_destination')).toEqual({});
     // Everything else is identical to the aws target.
     const types = (json: TfJson) => Object.fromEntries(Object.entries(json.resource ?? {}).map(([t, r]) => [t, Object.keys(r).length]));
     const { aws_dynamodb_kinesis_streaming_destination: omitted, ...awsTypes } = types(tf);
     expect(omitted).toBe(1);
     expect(types(local)).toEqual(awsTypes);
-    const warnings = stack.node
-      .findAll()
-      .flatMap((c) => c.node.metadata)
-      .filter((m) => /warn/i.test(m.type))
-      .map((m) => String(m.data));
-    expect(warnings).toEqual([expect.stringMatching(/not created for PIPELINES_TARGET=local.*does not implement EnableKinesisStreamingDestination/)]);
+    expect(appStackWarnings('apigw-dynamodb-kinesis-lambda', { PIPELINES_TARGET: 'local' })).toEqual([expect.stringMatching(/not created for PIPELINES_TARGET=local.*does not implement EnableKinesisStreamingDestination/)]);
   });
 });
 

@@ -1,9 +1,8 @@
-import { CustomersStack } from '../../stacks/customers/stack';
 import { routesOf } from '../support/routes';
-import { dataOf, logicalIdOf, onlyResource, policyStatements, ref, resourcesOf, synthStack, testConfig, TfJson } from '../support/synth';
+import { appStack, dataOf, logicalIdOf, onlyResource, policyStatements, ref, resourcesOf, TfJson } from '../support/synth';
 
-const tf = synthStack((app) => new CustomersStack(app, testConfig()));
-const prodTf = synthStack((app) => new CustomersStack(app, testConfig({ PIPELINES_ENV: 'prod' })));
+const tf = appStack('apigw-lambda-dynamodb-customers');
+const prodTf = appStack('apigw-lambda-dynamodb-customers', { PIPELINES_ENV: 'prod' });
 
 const tableId = logicalIdOf(tf, 'aws_dynamodb_table');
 const apiId = logicalIdOf(tf, 'aws_api_gateway_rest_api');

@@ -1,12 +1,10 @@
-import { KINESIS_PROXY_STACK, KinesisProxyStack } from '../../stacks/kinesis-proxy/stack';
 import { kinesisClientErrorTemplate, kinesisRequestTemplate, kinesisSuccessTemplate, KINESIS_SERVER_ERROR_TEMPLATE, PUT_RECORD_SCHEMA } from '../../lib/constructs/kinesis-rest-proxy/templates';
 import { roleStatements } from '../support/iam';
 import { requestTemplateOf, responseTemplateOf, routesOf } from '../support/routes';
 import { describeRegistration } from '../support/stack-registration';
-import { dataOf, onlyResource, policyStatements, ref, resourcesOf, synthStack, testConfig } from '../support/synth';
+import { appStack, dataOf, onlyResource, policyStatements, ref, resourcesOf } from '../support/synth';
 
-const config = testConfig({ PIPELINES_PROXY_STREAMS: 'events,audit' });
-const tf = synthStack((app) => new KinesisProxyStack(app, config));
+const tf = appStack('apigw-kinesis-proxy', { PIPELINES_PROXY_STREAMS: 'events,audit' });
 const routes = routesOf(tf);
 const streams = [
   { shortName: 'events', physicalName: 'sp-dev-kproxy-events' },
@@ -22,7 +20,7 @@ const ROUTES = {
   'GET /streams/{stream-name}/records': 'GetRecords',
 } as const;
 
-describeRegistration(KINESIS_PROXY_STACK, tf);
+describeRegistration('apigw-kinesis-proxy', tf);
 
 describe('kinesis proxy stack: streams', () => {
   it('creates every configured stream, prefixed, KMS-encrypted', () => {

@@ -1,10 +1,9 @@
 import { KINESIS_CLIENT_ERRORS } from '../../lib/constructs/kinesis-rest-proxy/templates';
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient } from '@aws-sdk/client-kinesis';
-import { KinesisProxyStack } from '../../stacks/kinesis-proxy/stack';
 import { AWKWARD_RECORDS, GatewayExchange, renderResponse, throughApiGateway, useEmulatorStreams } from '../support/kinesis';
 import { requestTemplateOf, responseTemplateOf, routesOf } from '../support/routes';
 import { Moto } from '../support/moto';
-import { synthStack, testConfig } from '../support/synth';
+import { appStack } from '../support/synth';
 import { renderRequestTemplate, VtlRequest } from '../../local/vtl/renderer';
 
 /**
@@ -13,7 +12,7 @@ import { renderRequestTemplate, VtlRequest } from '../../local/vtl/renderer';
  * render what the emulator answered. Together: what a client of the deployed API gets.
  */
 
-const tf = synthStack((app) => new KinesisProxyStack(app, testConfig({ PIPELINES_PROXY_STREAMS: 'events,audit' })));
+const tf = appStack('apigw-kinesis-proxy', { PIPELINES_PROXY_STREAMS: 'events,audit' });
 const routes = routesOf(tf);
 const LIST = routes['GET /streams'];
 const ITERATOR = routes['GET /streams/{stream-name}/sharditerator'];

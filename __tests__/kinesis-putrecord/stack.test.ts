@@ -1,13 +1,12 @@
 import Ajv from 'ajv-draft-04';
-import { KINESIS_PUTRECORD_STACK, KinesisPutRecordStack } from '../../stacks/kinesis-putrecord/stack';
 import { kinesisClientErrorTemplate, kinesisRequestTemplate, kinesisSuccessTemplate, KINESIS_SERVER_ERROR_TEMPLATE, PUT_RECORD_SCHEMA } from '../../lib/constructs/kinesis-rest-proxy/templates';
 import { TEXT_PATTERN } from '../../lambdas/shared/text-patterns';
 import { roleStatements } from '../support/iam';
 import { requestTemplateOf, responseTemplateOf, routesOf } from '../support/routes';
 import { describeRegistration } from '../support/stack-registration';
-import { onlyResource, policyStatements, ref, resourcesOf, synthStack, testConfig } from '../support/synth';
+import { appStack, onlyResource, policyStatements, ref, resourcesOf } from '../support/synth';
 
-const tf = synthStack((app) => new KinesisPutRecordStack(app, testConfig()));
+const tf = appStack('apigw-kinesis-putrecord');
 const routes = routesOf(tf);
 const streams = [
   { shortName: 'orders', physicalName: 'sp-dev-kput-orders' },
@@ -15,7 +14,7 @@ const streams = [
 ];
 const streamIds = Object.fromEntries(Object.entries(resourcesOf(tf, 'aws_kinesis_stream')).map(([id, s]) => [s.name, id]));
 
-describeRegistration(KINESIS_PUTRECORD_STACK, tf);
+describeRegistration('apigw-kinesis-putrecord', tf);
 
 describe('kinesis putrecord stack: streams', () => {
   it('creates the configured streams (default orders, clicks), prefixed, KMS-encrypted', () => {
@@ -27,7 +26,7 @@ describe('kinesis putrecord stack: streams', () => {
   });
 
   it('follows PIPELINES_PUTRECORD_STREAMS', () => {
-    const custom = synthStack((app) => new KinesisPutRecordStack(app, testConfig({ PIPELINES_PUTRECORD_STREAMS: 'telemetry' })));
+    const custom = appStack('apigw-kinesis-putrecord', { PIPELINES_PUTRECORD_STREAMS: 'telemetry' });
     expect(Object.values(resourcesOf(custom, 'aws_kinesis_stream')).map((s) => s.name)).toEqual(['sp-dev-kput-telemetry']);
     expect(requestTemplateOf(routesOf(custom)['PUT /{stream-name}'])).toContain('"telemetry"');
   });

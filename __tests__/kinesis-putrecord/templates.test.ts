@@ -1,9 +1,8 @@
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient } from '@aws-sdk/client-kinesis';
-import { KinesisPutRecordStack } from '../../stacks/kinesis-putrecord/stack';
 import { AWKWARD_RECORDS, renderResponse, throughApiGateway, useEmulatorStreams } from '../support/kinesis';
 import { responseTemplateOf, routesOf } from '../support/routes';
 import { Moto } from '../support/moto';
-import { synthStack, testConfig } from '../support/synth';
+import { appStack } from '../support/synth';
 
 /**
  * PUT /{stream-name}: the synthesized PutRecord templates rendered with the VTL renderer, the result
@@ -11,7 +10,7 @@ import { synthStack, testConfig } from '../support/synth';
  * templates rendered against what the emulator answered.
  */
 
-const tf = synthStack((app) => new KinesisPutRecordStack(app, testConfig()));
+const tf = appStack('apigw-kinesis-putrecord');
 const PUT = routesOf(tf)['PUT /{stream-name}'];
 const PHYSICAL = { orders: 'sp-dev-kput-orders', clicks: 'sp-dev-kput-clicks' } as const;
 const SHARD = 'shardId-000000000000';

@@ -1,5 +1,4 @@
-import { StateBackendStack } from '../../stacks/state-backend/stack';
-import { onlyResource, policyStatements, ref, resourcesOf, synthStack, testConfig, TfJson } from '../support/synth';
+import { appStack, onlyResource, policyStatements, ref, resourcesOf, TfJson } from '../support/synth';
 
 /** The bootstrap stack holds every other stack's state: its safety settings are the project's. */
 const BUCKET_PARTS = [
@@ -12,7 +11,7 @@ const BUCKET_PARTS = [
   'aws_s3_bucket_lifecycle_configuration',
 ];
 
-const tf = synthStack((app) => new StateBackendStack(app, testConfig()));
+const tf = appStack('state-backend');
 const bucketId = Object.keys(resourcesOf(tf, 'aws_s3_bucket'))[0];
 const bucketRef = ref('aws_s3_bucket', bucketId, 'id');
 
@@ -23,7 +22,7 @@ describe('state-backend: where its own state and the bucket live', () => {
 
   // Every backend looks for the bucket in PIPELINES_STATE_REGION; the bucket must be created there.
   it('creates the bucket in the state region, even when the pipelines deploy elsewhere', () => {
-    const split = synthStack((app) => new StateBackendStack(app, testConfig({ PIPELINES_REGION: 'eu-west-1', PIPELINES_STATE_REGION: 'eu-central-1' })));
+    const split = appStack('state-backend', { PIPELINES_REGION: 'eu-west-1', PIPELINES_STATE_REGION: 'eu-central-1' });
     expect(split.provider?.aws?.[0]).toMatchObject({ region: 'eu-central-1' });
     expect(tf.provider?.aws?.[0]).toMatchObject({ region: 'us-east-1' });
   });
@@ -37,7 +36,7 @@ describe('state-backend: the bucket can never be destroyed or weakened by Terraf
   // prevent_destroy makes Terraform reject a destroy plan before it changes anything, in every
   // environment: https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#prevent_destroy
   it.each(['dev', 'staging', 'prod'])('sets prevent_destroy on the bucket and every one of its settings in %s', (environment) => {
-    const env = synthStack((app) => new StateBackendStack(app, testConfig({ PIPELINES_ENV: environment })));
+    const env = appStack('state-backend', { PIPELINES_ENV: environment });
     for (const type of BUCKET_PARTS) {
       for (const resource of Object.values(resourcesOf(env, type))) expect({ type, lifecycle: resource.lifecycle }).toEqual({ type, lifecycle: { prevent_destroy: true } });
     }
@@ -84,7 +83,7 @@ describe('state-backend: the bucket can never be destroyed or weakened by Terraf
 });
 
 describe('state-backend on the local emulator target', () => {
-  const local: TfJson = synthStack((app) => new StateBackendStack(app, testConfig({ PIPELINES_TARGET: 'local' })));
+  const local: TfJson = appStack('state-backend', { PIPELINES_TARGET: 'local' });
   it('drops only the TLS-only policy (the emulator ignores its condition and would deny everything)', () => {
     expect(Object.keys(local.resource ?? {}).sort()).toEqual(BUCKET_PARTS.filter((t) => t !== 'aws_s3_bucket_policy').sort());
   });

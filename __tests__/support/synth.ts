@@ -1,78 +1,87 @@
-import { App, Testing, TerraformStack } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { App, TerraformStack } from 'cdktf';
+import type { IConstruct } from 'constructs';
 import { loadConfig, PipelinesConfig } from '../../lib/config';
-import { NodejsFunction } from '../../lib/constructs/nodejs-function';
+import type { NodejsFunction } from '../../lib/constructs/nodejs-function';
+import { ConfigOverrides, readSharedApp, SynthesizedApp } from './shared-synthesis';
+import { TfJson } from './tf-json';
+
+export { dataOf, logicalIdOf, onlyResource, policyStatements, ref, resourcesOf } from './tf-json';
+export type { TfJson } from './tf-json';
+
+// cdktf, the provider classes and esbuild are loaded on first use, not on import: a suite that only
+// reads the shared synthesis never pays the seconds they take to load.
+const cdktf = (): typeof import('cdktf') => require('cdktf');
 
 /** The default configuration, as `cdktf synth` sees it with no settings at all. */
 export function testConfig(overrides: Record<string, string> = {}): PipelinesConfig {
   return loadConfig({ env: overrides });
 }
 
-export type TfJson = {
-  resource?: Record<string, Record<string, Record<string, unknown>>>;
-  data?: Record<string, Record<string, Record<string, unknown>>>;
-  output?: Record<string, Record<string, unknown>>;
-  terraform?: Record<string, unknown>;
-  provider?: Record<string, unknown[]>;
-};
-
 /** Synthesizes one stack built by `build` inside a fresh test app and returns its parsed JSON. */
 export function synthStack(build: (app: App) => TerraformStack): TfJson {
+  const { Testing } = cdktf();
   const app = Testing.app();
   const stack = build(app);
   return JSON.parse(Testing.synth(stack)) as TfJson;
 }
 
-/** All resources of one type: logical id -> config. */
-export function resourcesOf(tf: TfJson, type: string): Record<string, Record<string, unknown>> {
-  return tf.resource?.[type] ?? {};
+/** `buildStacks(app, testConfig(overrides))`, synthesized: this run's shared synthesis when it has it, else here. */
+export function synthesizedApp(overrides: ConfigOverrides = {}): SynthesizedApp {
+  const shared = readSharedApp(overrides);
+  if (shared) return shared;
+  const { Testing, TerraformStack } = cdktf();
+  const { buildStacks } = require('../../stacks') as typeof import('../../stacks');
+  const app = Testing.app();
+  buildStacks(app, testConfig({ ...overrides }));
+  const stacks = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
+  return { overrides, stacks: stacks.map((s) => ({ id: s.node.id, tf: JSON.parse(Testing.synth(s)) as TfJson, warnings: warningsOf(s) })) };
 }
 
-/** The only resource of `type` (fails if there are none or several). */
-export function onlyResource(tf: TfJson, type: string): Record<string, unknown> {
-  const all = Object.values(resourcesOf(tf, type));
-  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
-  return all[0];
+/** The synth warnings (`Annotations.addWarning`) of a construct and everything in it. */
+export function warningsOf(scope: IConstruct): string[] {
+  return scope.node
+    .findAll()
+    .flatMap((c) => c.node.metadata)
+    .filter((m) => /warn/i.test(m.type))
+    .map((m) => String(m.data));
 }
 
-/** Data sources of one type. */
-export function dataOf(tf: TfJson, type: string): Record<string, Record<string, unknown>> {
-  return tf.data?.[type] ?? {};
+/**
+ * One stack of the app as `buildStacks` builds it with `overrides`. A stack synthesizes to the same
+ * JSON alone and within the app (held by __tests__/app/shared-synthesis.test.ts), so a suite about
+ * one stack reads it here instead of synthesizing it again.
+ */
+export function appStack(stackId: string, overrides: ConfigOverrides = {}): TfJson {
+  return stackOfApp(stackId, overrides).tf;
 }
 
-/** `${aws_dynamodb_table.X.arn}`-style reference to an attribute of a resource, by logical id. */
-export function ref(type: string, logicalId: string, attribute: string): string {
-  return `\${${type}.${logicalId}.${attribute}}`;
+/** The synth warnings of one stack of the app built with `overrides`. */
+export function appStackWarnings(stackId: string, overrides: ConfigOverrides = {}): readonly string[] {
+  return stackOfApp(stackId, overrides).warnings;
 }
 
-/** Logical id of the only resource of `type` whose config matches `predicate`. */
-export function logicalIdOf(tf: TfJson, type: string, predicate: (config: Record<string, unknown>) => boolean = () => true): string {
-  const matches = Object.entries(resourcesOf(tf, type)).filter(([, config]) => predicate(config));
-  if (matches.length !== 1) throw new Error(`expected exactly one matching ${type}, found ${matches.length}`);
-  return matches[0][0];
-}
-
-/** Statements of the IAM policy document that a resource's `policy` attribute points at. */
-export function policyStatements(tf: TfJson, policyRef: unknown): Record<string, unknown>[] {
-  const match = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(String(policyRef));
-  if (!match) throw new Error(`not a reference to an aws_iam_policy_document: ${String(policyRef)}`);
-  const doc = dataOf(tf, 'aws_iam_policy_document')[match[1]];
-  if (!doc) throw new Error(`policy document ${match[1]} not found`);
-  return doc.statement as Record<string, unknown>[];
+function stackOfApp(stackId: string, overrides: ConfigOverrides): SynthesizedApp['stacks'][number] {
+  const { stacks } = synthesizedApp(overrides);
+  const found = stacks.find((s) => s.id === stackId);
+  if (!found) throw new Error(`The app builds no stack "${stackId}" with ${JSON.stringify(overrides)}; it builds: ${stacks.map((s) => s.id).join(', ')}`);
+  return found;
 }
 
 /** An empty stack with an AWS provider, for testing one construct on its own. */
 export function testStack(): TerraformStack {
+  const { Testing, TerraformStack } = cdktf();
+  const { AwsProvider } = require('@cdktf/provider-aws/lib/provider') as typeof import('@cdktf/provider-aws/lib/provider');
   const stack = new TerraformStack(Testing.app(), 'test');
   new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
   return stack;
 }
 
 export function synthJson(stack: TerraformStack): TfJson {
-  return JSON.parse(Testing.synth(stack)) as TfJson;
+  return JSON.parse(cdktf().Testing.synth(stack)) as TfJson;
 }
 
 /** A small real handler, for constructs that need a function. */
 export function testFunction(stack: TerraformStack, id = 'Fn', timeout?: number): NodejsFunction {
+  const { NodejsFunction } = require('../../lib/constructs/nodejs-function') as typeof import('../../lib/constructs/nodejs-function');
   return new NodejsFunction(stack, id, { functionName: `test-${id.toLowerCase()}`, entry: 'lambdas/webhook/consumer.ts', logRetentionDays: 7, timeout });
 }

@@ -1,9 +1,8 @@
 import { functionPermissions, roleIdOf, rolePolicyStatements, trustStatements } from '../support/iam';
-import { WEBHOOK_USERNAME, WebhookStack } from '../../stacks/webhook/stack';
-import { logicalIdOf, onlyResource, ref, resourcesOf, synthStack, testConfig, TfJson } from '../support/synth';
+import { appStack, logicalIdOf, onlyResource, ref, resourcesOf, TfJson } from '../support/synth';
 
-const tf = synthStack((app) => new WebhookStack(app, testConfig()));
-const prodTf = synthStack((app) => new WebhookStack(app, testConfig({ PIPELINES_ENV: 'prod' })));
+const tf = appStack('apigw-sqs-lambda-dynamodb');
+const prodTf = appStack('apigw-sqs-lambda-dynamodb', { PIPELINES_ENV: 'prod' });
 
 const DAY = 24 * 60 * 60;
 const functionId = (json: TfJson, name: string) => logicalIdOf(json, 'aws_lambda_function', (f) => f.function_name === name);
@@ -46,7 +45,7 @@ describe('webhook stack: HTTP API', () => {
 
   it('throttles every route with the configured rate and burst', () => {
     expect(onlyResource(tf, 'aws_apigatewayv2_stage').default_route_settings).toMatchObject({ throttling_rate_limit: 50, throttling_burst_limit: 100 });
-    const custom = synthStack((app) => new WebhookStack(app, testConfig({ PIPELINES_API_RATE_LIMIT: '7', PIPELINES_API_BURST_LIMIT: '9' })));
+    const custom = appStack('apigw-sqs-lambda-dynamodb', { PIPELINES_API_RATE_LIMIT: '7', PIPELINES_API_BURST_LIMIT: '9' });
     expect(onlyResource(custom, 'aws_apigatewayv2_stage').default_route_settings).toMatchObject({ throttling_rate_limit: 7, throttling_burst_limit: 9 });
   });
 
@@ -216,7 +215,7 @@ describe('webhook stack: credentials', () => {
     // Reported as the matching words only, not the whole document.
     expect(json.match(/password|secret_string/gi)).toBeNull();
     // The username is not secret (it is in the rotation function's settings); nothing else is.
-    expect(json.match(new RegExp(WEBHOOK_USERNAME, 'g'))).toHaveLength(1);
+    expect(json.match(new RegExp('webhook-client', 'g'))).toHaveLength(1);
   });
 
   it('is generated and rotated by a Lambda that only Secrets Manager, for this secret, may invoke', () => {
@@ -256,7 +255,7 @@ describe('webhook stack: credentials', () => {
       }),
     ]);
     const fn = resourcesOf(tf, 'aws_lambda_function')[rotationFnId];
-    expect((fn.environment as { variables: Record<string, string> }).variables.BASIC_AUTH_USERNAME).toBe(WEBHOOK_USERNAME);
+    expect((fn.environment as { variables: Record<string, string> }).variables.BASIC_AUTH_USERNAME).toBe('webhook-client');
   });
 });
 
@@ -282,8 +281,8 @@ describe('webhook stack: functions and outputs', () => {
 
 describe('webhook stack on the local emulator target', () => {
   it('has no rotation schedule (moto cannot rotate an empty secret through a Lambda); everything else is the same', () => {
-    const local = synthStack((app) => new WebhookStack(app, testConfig({ PIPELINES_TARGET: 'local' })));
-    const aws = synthStack((app) => new WebhookStack(app, testConfig()));
+    const local = appStack('apigw-sqs-lambda-dynamodb', { PIPELINES_TARGET: 'local' });
+    const aws = appStack('apigw-sqs-lambda-dynamodb');
     expect(resourcesOf(local, 'aws_secretsmanager_secret_rotation')).toEqual({});
     const types = (tf: typeof aws) => Object.keys(tf.resource ?? {}).filter((t) => t !== 'aws_secretsmanager_secret_rotation').sort();
     expect(types(local)).toEqual(types(aws));
