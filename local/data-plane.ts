@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AddressInfo } from 'net';
-import { EMULATOR_CREDENTIALS, EmulatorTarget } from './aws/clients';
+import { EmulatorTarget } from './aws/clients';
+import { CallerCredentials } from './iam/callers';
 import { RoleCredentials } from './aws/role-credentials';
 import { ServiceCaller } from './aws/service-call';
 import { readLocalDeployment } from './deployment/local-deployment';
@@ -55,15 +56,16 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     functionLogs.write(fn, line);
   });
   const services = new ServiceCaller(target, new RoleCredentials(target));
-  const knownCredentials = new Map([[EMULATOR_CREDENTIALS.accessKeyId, EMULATOR_CREDENTIALS.secretAccessKey]]);
-  const deps = { functions, services, accountId: ACCOUNT_ID, knownCredentials, region: options.region };
+  const callers = new CallerCredentials(target, ACCOUNT_ID);
+  const deps = { functions, services, accountId: ACCOUNT_ID, callers, region: options.region };
 
   const mounted: (MountedApi & { stack?: string })[] = [
-    ...restApis.map((definition) => ({ apiId: definition.id, stage: definition.stage, stack: definition.stack, handler: new RestApiHandler(definition, deps) })),
+    ...restApis.map((definition) => ({ apiId: definition.id, stage: definition.stage, stack: definition.stack, kind: 'REST' as const, handler: new RestApiHandler(definition, deps) })),
     ...httpApis.map((definition) => ({
       apiId: definition.id,
       stage: definition.stage === '$default' ? undefined : definition.stage,
       stack: definition.stack,
+      kind: 'HTTP' as const,
       handler: new HttpApiHandler(definition, deps),
     })),
   ];
