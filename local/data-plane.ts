@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { AddressInfo } from 'net';
 import { EmulatorTarget } from './aws/clients';
+import { AccessControl } from './iam/access-control';
 import { CallerCredentials } from './iam/callers';
+import { DEFAULT_POLICY_TTL_MS, IdentityPolicies } from './iam/identity-policies';
 import { RoleCredentials } from './aws/role-credentials';
 import { ServiceCaller } from './aws/service-call';
 import { readLocalDeployment } from './deployment/local-deployment';
@@ -55,9 +57,10 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     options.log(`[${fn}] ${line}`);
     functionLogs.write(fn, line);
   });
-  const services = new ServiceCaller(target, new RoleCredentials(target));
+  const access = new AccessControl(target, { region: options.region, accountId: ACCOUNT_ID }, new IdentityPolicies(target, DEFAULT_POLICY_TTL_MS), DEFAULT_POLICY_TTL_MS);
+  const services = new ServiceCaller(target, new RoleCredentials(target), (action, roleArn, body) => access.integrationCall(action, roleArn, body));
   const callers = new CallerCredentials(target, ACCOUNT_ID);
-  const deps = { functions, services, accountId: ACCOUNT_ID, callers, region: options.region };
+  const deps = { functions, services, accountId: ACCOUNT_ID, callers, access, region: options.region };
 
   const mounted: (MountedApi & { stack?: string })[] = [
     ...restApis.map((definition) => ({ apiId: definition.id, stage: definition.stage, stack: definition.stack, kind: 'REST' as const, handler: new RestApiHandler(definition, deps) })),

@@ -1,6 +1,7 @@
 import { Method } from '@aws-sdk/client-api-gateway';
 import { parseActionUri, ServiceCaller } from '../aws/service-call';
 import { claimedAccessKeyId, verifySignature } from '../aws/sigv4';
+import { AccessControl } from '../iam/access-control';
 import { Caller, CallerCredentials } from '../iam/callers';
 import { FunctionRegistry } from '../lambda/functions';
 import { header, LocalRequest, LocalResponse, singleValues } from '../server/http-types';
@@ -26,6 +27,8 @@ export interface RestDependencies {
   readonly accountId: string;
   /** The credentials the emulator issued, for SigV4 verification. */
   readonly callers: CallerCredentials;
+  /** IAM: the caller's policies must allow execute-api:Invoke on the route. */
+  readonly access: AccessControl;
   readonly region: string;
 }
 
@@ -139,6 +142,10 @@ export class RestApiHandler {
       context.identity.user = outcome.accessKeyId;
       context.identity.accountId = this.deps.accountId;
       context.identity.userArn = caller!.principal.arn;
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html
+      const routeArn = `arn:aws:execute-api:${this.deps.region}:${this.deps.accountId}:${this.definition.id}/${this.definition.stage}/${request.method}${decodePath(request.path)}`;
+      const refusal = await this.deps.access.invoke(caller!.principal, routeArn);
+      if (refusal) return { type: 'ACCESS_DENIED', message: refusal };
     } else if (method.authorizationType && method.authorizationType !== 'NONE') {
       return { type: 'API_CONFIGURATION_ERROR', message: `Authorization type ${method.authorizationType} is not supported by the local data plane`, status: 500 };
     }
@@ -185,5 +192,13 @@ export class RestApiHandler {
       if (value !== undefined) out[name] = value;
     }
     return out;
+  }
+}
+
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
   }
 }
