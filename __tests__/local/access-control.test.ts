@@ -7,6 +7,9 @@ import { AccessControl } from '../../local/iam/access-control';
 import { CallerCredentials } from '../../local/iam/callers';
 import { IdentityPolicies } from '../../local/iam/identity-policies';
 import { streamOfShardIterator } from '../../local/iam/service-access';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { ExecutionRoleProxy } from '../../local/iam/execution-role-proxy';
 import { useEmulator } from '../support/moto';
 
 // The local plane's IAM evaluation against the emulator's IAM, Kinesis and KMS: identity policies
@@ -131,5 +134,35 @@ describe('execute-api:Invoke, as the signing caller', () => {
       `User: arn:aws:iam::${ACCOUNT}:user/reader is not authorized to perform: execute-api:Invoke on resource: ${route('PUT', '/streams/events/record')}`,
     );
     expect(await callers.find('AKIAINVENTED')).toBeUndefined();
+    // moto's state dump (every resource it tracks, AWS's managed policies included) takes long on a busy machine.
+  }, 300_000);
+});
+
+describe('a Lambda function\'s SDK calls, as its execution role, through the evaluating proxy', () => {
+  it('forwards what the role allows and answers the SDK AWS\'s AccessDeniedException for the rest', async () => {
+    const FUNCTION_ROLE = 'function-role';
+    await iam.send(new CreateRoleCommand({ RoleName: FUNCTION_ROLE, AssumeRolePolicyDocument: TRUST }));
+    const table = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/customers`;
+    await iam.send(
+      new PutRolePolicyCommand({ RoleName: FUNCTION_ROLE, PolicyName: 'permissions', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: table }] }) }),
+    );
+    await emulatorClient(DynamoDBClient, target()).send(
+      new CreateTableCommand({ TableName: 'customers', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }),
+    );
+    const proxy = new ExecutionRoleProxy(target(), new RoleCredentials(target()), access, () => undefined);
+    const endpoint = await proxy.start();
+    try {
+      const credentials = await proxy.credentialsFor(`arn:aws:iam::${ACCOUNT}:role/${FUNCTION_ROLE}`, 'customers-api');
+      const dynamodb = new DynamoDBClient({ endpoint, region: REGION, credentials, requestHandler: new NodeHttpHandler(), maxAttempts: 1 });
+      expect((await dynamodb.send(new GetItemCommand({ TableName: 'customers', Key: { id: { S: 'x' } } }))).Item).toBeUndefined();
+      await expect(dynamodb.send(new PutItemCommand({ TableName: 'customers', Item: { id: { S: 'x' } } }))).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/${FUNCTION_ROLE}/customers-api is not authorized to perform: dynamodb:PutItem on resource: ${table} because no identity-based policy allows the dynamodb:PutItem action`,
+      });
+      const stranger = new DynamoDBClient({ endpoint, region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, requestHandler: new NodeHttpHandler(), maxAttempts: 1 });
+      await expect(stranger.send(new GetItemCommand({ TableName: 'customers', Key: { id: { S: 'x' } } }))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+    } finally {
+      await proxy.stop();
+    }
   });
 });

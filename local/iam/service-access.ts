@@ -15,6 +15,8 @@ export interface RequiredAccess {
   readonly resource: string;
   /** The stream a Kinesis call reads or writes, to find the key it is encrypted with. */
   readonly stream?: string;
+  /** The secret (name or ARN) a Secrets Manager call names: its ARN and key are read from the emulator. */
+  readonly secretId?: string;
 }
 
 export interface AccountScope {
@@ -22,8 +24,8 @@ export interface AccountScope {
   readonly accountId: string;
 }
 
-/** ListStreams has no resource type in IAM: it is granted on `*`. */
-const WITHOUT_RESOURCE = new Set(['kinesis:ListStreams']);
+/** Actions without a resource type in IAM: granted on `*`. */
+const WITHOUT_RESOURCE = new Set(['kinesis:ListStreams', 'secretsmanager:GetRandomPassword', 'secretsmanager:ListSecrets']);
 
 /**
  * What `call` with `body` needs; undefined when the request names no resource the local plane can
@@ -47,6 +49,11 @@ export function requiredAccess(call: ServiceAction, body: string, scope: Account
       const queueUrl = stringField(input, 'QueueUrl');
       const queue = queueUrl?.split('/').pop();
       return queue ? { action, resource: arn('sqs', queue) } : undefined;
+    }
+    case 'secretsmanager': {
+      const secretId = stringField(input, 'SecretId');
+      // The ARN is the emulator's (with its random suffix); a name is resolved by the caller.
+      return secretId === undefined ? undefined : { action, resource: secretId.startsWith('arn:') ? secretId : '', secretId };
     }
     default:
       throw new Error(`The local IAM evaluation has no resource mapping for ${action}; add one in local/iam/service-access.ts.`);

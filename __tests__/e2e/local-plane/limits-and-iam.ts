@@ -175,7 +175,7 @@ export const limitsAndIam: PlaneSuite = (context) => {
         await putPolicy(original);
       }
       await eventually('the restored permission', 15_000, async () => ((await putStep())?.status === 'PASS' ? true : undefined));
-    });
+    }, 180_000);
 
     it('lets an IAM user invoke the proxy only with execute-api:Invoke from the stack\'s client policy', async () => {
       const iam = client(IAMClient);
@@ -197,6 +197,7 @@ export const limitsAndIam: PlaneSuite = (context) => {
         await iam.send(new DeleteAccessKeyCommand({ UserName, AccessKeyId: credentials.accessKeyId }));
         await iam.send(new DeleteUserCommand({ UserName }));
       }
-    });
+      // A new access key makes the plane read moto's state dump (every resource it tracks), slow on a busy machine.
+    }, 300_000);
   });
 };
