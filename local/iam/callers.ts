@@ -57,7 +57,9 @@ export class CallerCredentials {
   private async read(): Promise<void> {
     const response = await fetch(`${this.target.endpoint}/moto-api/data.json`);
     if (!response.ok) throw new Error(`The emulator's state could not be read (${response.status}).`);
-    const state = (await response.json()) as MotoState;
+    // Python's json.dumps writes float('inf') and NaN as bare Infinity / NaN, which JSON.parse refuses.
+    const text = (await response.text()).replace(/([:[,]\s*)-?(?:Infinity|NaN)(?=\s*[,\]}])/g, '$1null');
+    const state = JSON.parse(text) as MotoState;
     const callers = new Map<string, Caller>();
     for (const key of state.iam?.AccessKey ?? []) {
       if (key.status !== 'Active' || !key.user_name) continue;
