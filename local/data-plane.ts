@@ -1,7 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AddressInfo } from 'net';
-import { EMULATOR_CREDENTIALS, EmulatorTarget } from './aws/clients';
+import { EmulatorTarget } from './aws/clients';
+import { AccessControl } from './iam/access-control';
+import { CallerCredentials } from './iam/callers';
+import { ExecutionRoleProxy } from './iam/execution-role-proxy';
+import { DEFAULT_POLICY_TTL_MS, IdentityPolicies } from './iam/identity-policies';
 import { RoleCredentials } from './aws/role-credentials';
 import { ServiceCaller } from './aws/service-call';
 import { readLocalDeployment } from './deployment/local-deployment';
@@ -50,20 +54,30 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   const stacks = await readLocalDeployment(options.outdir, target);
   const [restApis, httpApis] = await Promise.all([loadRestApis(target), loadHttpApis(target)]);
   const functionLogs = new FunctionLogs(path.join(options.localDir, 'logs'));
-  const functions = new FunctionRegistry(target, stacks, (fn, line) => {
-    options.log(`[${fn}] ${line}`);
-    functionLogs.write(fn, line);
-  });
-  const services = new ServiceCaller(target, new RoleCredentials(target));
-  const knownCredentials = new Map([[EMULATOR_CREDENTIALS.accessKeyId, EMULATOR_CREDENTIALS.secretAccessKey]]);
-  const deps = { functions, services, accountId: ACCOUNT_ID, knownCredentials, region: options.region };
+  const roles = new RoleCredentials(target);
+  const access = new AccessControl(target, { region: options.region, accountId: ACCOUNT_ID }, new IdentityPolicies(target, DEFAULT_POLICY_TTL_MS), DEFAULT_POLICY_TTL_MS);
+  const sdkProxy = new ExecutionRoleProxy(target, roles, access, options.log);
+  const sdkEndpoint = await sdkProxy.start();
+  const functions = new FunctionRegistry(
+    target,
+    stacks,
+    (fn, line) => {
+      options.log(`[${fn}] ${line}`);
+      functionLogs.write(fn, line);
+    },
+    async (roleArn, functionName) => ({ endpoint: sdkEndpoint, credentials: await sdkProxy.credentialsFor(roleArn, functionName) }),
+  );
+  const services = new ServiceCaller(target, roles, (action, roleArn, body) => access.integrationCall(action, roleArn, body));
+  const callers = new CallerCredentials(target, ACCOUNT_ID);
+  const deps = { functions, services, accountId: ACCOUNT_ID, callers, access, region: options.region };
 
   const mounted: (MountedApi & { stack?: string })[] = [
-    ...restApis.map((definition) => ({ apiId: definition.id, stage: definition.stage, stack: definition.stack, handler: new RestApiHandler(definition, deps) })),
+    ...restApis.map((definition) => ({ apiId: definition.id, stage: definition.stage, stack: definition.stack, kind: 'REST' as const, handler: new RestApiHandler(definition, deps) })),
     ...httpApis.map((definition) => ({
       apiId: definition.id,
       stage: definition.stage === '$default' ? undefined : definition.stage,
       stack: definition.stack,
+      kind: 'HTTP' as const,
       handler: new HttpApiHandler(definition, deps),
     })),
   ];
@@ -73,6 +87,9 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
       reject(error.code === 'EADDRINUSE' ? new Error(`Port ${options.port} on 127.0.0.1 is in use; set PIPELINES_LOCAL_GATEWAY_PORT to a free port.`) : error),
     );
     server.listen(options.port, '127.0.0.1', () => resolve());
+  }).catch(async (error: Error) => {
+    await sdkProxy.stop();
+    throw error;
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -107,6 +124,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await functions.stop();
+      await sdkProxy.stop();
       functionLogs.close();
       if (fs.existsSync(endpointsFile)) fs.rmSync(endpointsFile);
     },

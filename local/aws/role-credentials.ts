@@ -13,17 +13,19 @@ export class RoleCredentials {
 
   constructor(private readonly target: EmulatorTarget) {}
 
-  async get(roleArn: string): Promise<Credentials> {
-    const entry = this.cache.get(roleArn);
+  /** `sessionName`: API Gateway's sessions are `apigateway-local` here; a Lambda function's is the function's name. */
+  async get(roleArn: string, sessionName = 'apigateway-local'): Promise<Credentials> {
+    const key = `${roleArn} ${sessionName}`;
+    const entry = this.cache.get(key);
     const cached = entry ? await entry.catch(() => undefined) : undefined;
     if (cached && cached.expires > Date.now() + 60_000) return cached.credentials;
-    const fresh = this.assume(roleArn);
-    this.cache.set(roleArn, fresh);
+    const fresh = this.assume(roleArn, sessionName);
+    this.cache.set(key, fresh);
     return (await fresh).credentials;
   }
 
-  private async assume(roleArn: string): Promise<{ credentials: Credentials; expires: number }> {
-    const body = new URLSearchParams({ Action: 'AssumeRole', Version: '2011-06-15', RoleArn: roleArn, RoleSessionName: 'apigateway-local', DurationSeconds: '3600' }).toString();
+  private async assume(roleArn: string, sessionName: string): Promise<{ credentials: Credentials; expires: number }> {
+    const body = new URLSearchParams({ Action: 'AssumeRole', Version: '2011-06-15', RoleArn: roleArn, RoleSessionName: sessionName.slice(0, 64), DurationSeconds: '3600' }).toString();
     const url = new URL(this.target.endpoint);
     const headers = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', host: url.host };
     const signed = signHeaders({ method: 'POST', path: '/', rawQuery: '', headers, body }, EMULATOR_CREDENTIALS, this.target.region, 'sts');

@@ -1,6 +1,7 @@
-import { EmulatorTarget } from './clients';
+import { EMULATOR_CREDENTIALS, EmulatorTarget } from './clients';
 import { RoleCredentials } from './role-credentials';
-import { signHeaders } from './sigv4';
+import { serviceLimitRefusal } from './service-limits';
+import { Credentials, signHeaders } from './sigv4';
 
 /**
  * A call of an AWS service action the way API Gateway's `AWS` integration makes it, sent to the
@@ -13,6 +14,7 @@ const JSON_PROTOCOL: Readonly<Record<string, { readonly targetPrefix: string; re
   kinesis: { targetPrefix: 'Kinesis_20131202', contentType: 'application/x-amz-json-1.1' },
   sqs: { targetPrefix: 'AmazonSQS', contentType: 'application/x-amz-json-1.0' },
   secretsmanager: { targetPrefix: 'secretsmanager', contentType: 'application/x-amz-json-1.1' },
+  kms: { targetPrefix: 'TrentService', contentType: 'application/x-amz-json-1.1' },
 };
 
 export interface ServiceAction {
@@ -36,27 +38,42 @@ export interface ServiceResponse {
   readonly body: string;
 }
 
+/** Checks a call before it is sent: a refusal the service (or IAM) would answer, or undefined to send it. */
+export type CallCheck = (action: ServiceAction, roleArn: string, body: string) => Promise<ServiceResponse | undefined>;
+
 export class ServiceCaller {
   constructor(
     private readonly target: EmulatorTarget,
     private readonly roles: RoleCredentials,
+    private readonly authorize: CallCheck = async () => undefined,
   ) {}
 
   async call(action: ServiceAction, roleArn: string, body: string, extraHeaders: Readonly<Record<string, string>> = {}): Promise<ServiceResponse> {
-    const protocol = JSON_PROTOCOL[action.service];
-    if (!protocol) throw new Error(`AWS integrations with ${action.service} are not supported by the local data plane.`);
-    const url = new URL(this.target.endpoint);
-    const headers: Record<string, string> = {
-      'content-type': protocol.contentType,
-      ...lowerCase(extraHeaders),
-      'x-amz-target': `${protocol.targetPrefix}.${action.action}`,
-      host: url.host,
-    };
-    const credentials = await this.roles.get(roleArn);
-    const signed = signHeaders({ method: 'POST', path: '/', rawQuery: '', headers, body }, credentials, this.target.region, action.service);
-    const response = await fetch(`${this.target.endpoint}/`, { method: 'POST', headers: { ...headers, ...signed }, body });
-    return { status: response.status, headers: Object.fromEntries(response.headers.entries()), body: await response.text() };
+    if (!JSON_PROTOCOL[action.service]) throw new Error(`AWS integrations with ${action.service} are not supported by the local data plane.`);
+    const refused = serviceLimitRefusal(action, body) ?? (await this.authorize(action, roleArn, body));
+    if (refused) return refused;
+    return send(this.target, action, body, await this.roles.get(roleArn), extraHeaders);
   }
+}
+
+/** A call as the emulator's administrator, for what the local plane itself must read (a stream's key, a key's policy). */
+export function callAsEmulator(target: EmulatorTarget, action: ServiceAction, input: unknown): Promise<ServiceResponse> {
+  return send(target, action, JSON.stringify(input), EMULATOR_CREDENTIALS, {});
+}
+
+async function send(target: EmulatorTarget, action: ServiceAction, body: string, credentials: Credentials, extraHeaders: Readonly<Record<string, string>>): Promise<ServiceResponse> {
+  const protocol = JSON_PROTOCOL[action.service];
+  if (!protocol) throw new Error(`The local data plane does not speak ${action.service}'s protocol.`);
+  const url = new URL(target.endpoint);
+  const headers: Record<string, string> = {
+    'content-type': protocol.contentType,
+    ...lowerCase(extraHeaders),
+    'x-amz-target': `${protocol.targetPrefix}.${action.action}`,
+    host: url.host,
+  };
+  const signed = signHeaders({ method: 'POST', path: '/', rawQuery: '', headers, body }, credentials, target.region, action.service);
+  const response = await fetch(`${target.endpoint}/`, { method: 'POST', headers: { ...headers, ...signed }, body });
+  return { status: response.status, headers: Object.fromEntries(response.headers.entries()), body: await response.text() };
 }
 
 function lowerCase(map: Readonly<Record<string, string>>): Record<string, string> {

@@ -92,35 +92,70 @@ export function signHeaders(request: SignableRequest, credentials: Credentials, 
   return { ...added, authorization: `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders.join(';')}, Signature=${sig}` };
 }
 
+/** A credential the verifier can check a signature against. */
+export interface KnownCredential {
+  readonly secretAccessKey: string;
+  /** Set for temporary credentials (STS): the request must carry exactly this token. */
+  readonly sessionToken?: string;
+}
+
 export type VerifyOutcome =
   | { readonly ok: true; readonly accessKeyId: string }
-  | { readonly ok: false; readonly reason: 'missing' | 'malformed' | 'unknown-key' | 'expired' | 'mismatch'; readonly message: string };
+  | { readonly ok: false; readonly reason: 'missing' | 'malformed' | 'unknown-key' | 'invalid-token' | 'expired' | 'mismatch'; readonly message: string };
+
+/** Where the signature is checked: API Gateway accepts only its own region and service in the scope. */
+export interface SigningScope {
+  readonly service: string;
+  readonly region: string;
+}
 
 // API Gateway refuses a signature dated more than 15 minutes from its clock.
 const MAX_SKEW_MS = 15 * 60 * 1000;
 
-/** Verifies a SigV4 Authorization header for `service` against the secrets of `known` access keys. */
-export function verifySignature(request: SignableRequest, known: ReadonlyMap<string, string>, service: string, now = Date.now()): VerifyOutcome {
+const AUTHORIZATION = /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})\s*$/;
+
+/** The access key id an Authorization header claims, to look its credential up before verifying. */
+export function claimedAccessKeyId(authorization: string | undefined): string | undefined {
+  return authorization ? AUTHORIZATION.exec(authorization)?.[1] : undefined;
+}
+
+const INVALID_TOKEN = 'The security token included in the request is invalid.';
+
+/** Verifies a SigV4 Authorization header for `scope` against the credential `lookup` finds for its access key. */
+export function verifySignature(request: SignableRequest, lookup: (accessKeyId: string) => KnownCredential | undefined, scope: SigningScope, now = Date.now()): VerifyOutcome {
   const authorization = request.headers.authorization;
   if (!authorization) return { ok: false, reason: 'missing', message: 'Missing Authentication Token' };
-  const match = /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})\s*$/.exec(authorization);
+  const match = AUTHORIZATION.exec(authorization);
   if (!match) {
     return { ok: false, reason: 'malformed', message: `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters (AWS4-HMAC-SHA256).` };
   }
-  const [, accessKeyId, scope, signedList, given] = match;
-  const secret = known.get(accessKeyId);
-  if (secret === undefined) return { ok: false, reason: 'unknown-key', message: 'The security token included in the request is invalid.' };
+  const [, accessKeyId, credentialScope, signedList, given] = match;
+  const credential = lookup(accessKeyId);
+  if (credential === undefined) return { ok: false, reason: 'unknown-key', message: INVALID_TOKEN };
+  // Temporary credentials are valid only with the session token STS issued with them, and a
+  // long-term key with none. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
+  if ((request.headers['x-amz-security-token'] ?? undefined) !== credential.sessionToken) return { ok: false, reason: 'invalid-token', message: INVALID_TOKEN };
   const amzDate = request.headers['x-amz-date'] ?? '';
   const parsed = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
   if (!parsed) return { ok: false, reason: 'malformed', message: 'Authorization header requires existence of either a \'X-Amz-Date\' or a \'Date\' header.' };
   const at = Date.UTC(+parsed[1], +parsed[2] - 1, +parsed[3], +parsed[4], +parsed[5], +parsed[6]);
   if (Math.abs(now - at) > MAX_SKEW_MS) return { ok: false, reason: 'expired', message: 'Signature expired: the request is dated more than 15 minutes from now.' };
-  if (scope.split('/')[2] !== service || !scope.startsWith(amzDate.slice(0, 8))) {
-    return { ok: false, reason: 'mismatch', message: `Credential should be scoped to a valid date, region and the service ${service}.` };
+  const [date, region, service, terminator] = credentialScope.split('/');
+  if (date !== amzDate.slice(0, 8) || terminator !== 'aws4_request') {
+    return { ok: false, reason: 'mismatch', message: 'Credential should be scoped to a valid date.' };
+  }
+  if (region !== scope.region) return { ok: false, reason: 'mismatch', message: `Credential should be scoped to a valid region, not '${region}'. ` };
+  if (service !== scope.service) return { ok: false, reason: 'mismatch', message: `Credential should be scoped to correct service: '${scope.service}'. ` };
+  // SigV4 signs the host header always ("The host header must be included as a signed header"):
+  // a signature without it could be replayed against another host.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
+  const signedHeaders = signedList.split(';');
+  if (!signedHeaders.includes('host')) {
+    return { ok: false, reason: 'mismatch', message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization." };
   }
   // The payload is hashed from the body received; a client's x-amz-content-sha256 claim is not trusted.
   const payloadHash = sha256Hex(request.body);
-  const expected = signature(request, signedList.split(';'), amzDate, scope, secret, payloadHash);
+  const expected = signature(request, signedHeaders, amzDate, credentialScope, credential.secretAccessKey, payloadHash);
   if (!crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(given))) {
     return {
       ok: false,

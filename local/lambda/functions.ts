@@ -27,6 +27,9 @@ export interface LocalFunction {
   invoke(event: unknown): Promise<InvocationOutcome & { readonly requestId: string }>;
 }
 
+/** Where a function's SDK calls go and the credentials they sign with (its execution role's). */
+export type SdkAccess = (roleArn: string, functionName: string) => Promise<{ readonly endpoint: string; readonly credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } }>;
+
 export class FunctionRegistry {
   private readonly lambda: LambdaClient;
   private readonly functions = new Map<string, Promise<LocalFunction>>();
@@ -37,6 +40,8 @@ export class FunctionRegistry {
     private readonly target: EmulatorTarget,
     private readonly stacks: readonly DeployedStack[],
     private readonly log: (functionName: string, line: string) => void,
+    /** @default the emulator itself, with its credentials */
+    private readonly sdkAccess?: SdkAccess,
   ) {
     this.lambda = emulatorClient(LambdaClient, target);
     this.codeRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-local-lambda-'));
@@ -76,6 +81,7 @@ export class FunctionRegistry {
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, bytes);
     }
+    const sdk: Awaited<ReturnType<SdkAccess>> = this.sdkAccess && config.Role ? await this.sdkAccess(config.Role, name) : { endpoint: this.target.endpoint, credentials: { ...EMULATOR_CREDENTIALS } };
     const timeoutMs = (config.Timeout ?? 3) * 1000;
     const memory = String(config.MemorySize ?? 128);
     const env: Record<string, string> = {
@@ -91,10 +97,11 @@ export class FunctionRegistry {
       AWS_EXECUTION_ENV: `AWS_Lambda_${config.Runtime ?? 'nodejs'}`,
       LAMBDA_TASK_ROOT: codeDir,
       _HANDLER: config.Handler,
-      // Every SDK call of the function goes to the emulator.
-      AWS_ENDPOINT_URL: this.target.endpoint,
-      AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+      // Every SDK call of the function goes to the emulator (through the IAM-evaluating proxy), signed as its role.
+      AWS_ENDPOINT_URL: sdk.endpoint,
+      AWS_ACCESS_KEY_ID: sdk.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: sdk.credentials.secretAccessKey,
+      ...(sdk.credentials.sessionToken ? { AWS_SESSION_TOKEN: sdk.credentials.sessionToken } : {}),
       PATH: process.env.PATH ?? '',
       TZ: 'UTC',
     };

@@ -1,6 +1,8 @@
 import { Method } from '@aws-sdk/client-api-gateway';
 import { parseActionUri, ServiceCaller } from '../aws/service-call';
-import { verifySignature } from '../aws/sigv4';
+import { claimedAccessKeyId, verifySignature } from '../aws/sigv4';
+import { AccessControl } from '../iam/access-control';
+import { Caller, CallerCredentials } from '../iam/callers';
 import { FunctionRegistry } from '../lambda/functions';
 import { header, LocalRequest, LocalResponse, singleValues } from '../server/http-types';
 import { renderMappingTemplate, VtlInputError } from '../vtl/renderer';
@@ -23,8 +25,10 @@ export interface RestDependencies {
   readonly functions: FunctionRegistry;
   readonly services: ServiceCaller;
   readonly accountId: string;
-  /** Access key id -> secret key the emulator accepts, for SigV4 verification. */
-  readonly knownCredentials: ReadonlyMap<string, string>;
+  /** The credentials the emulator issued, for SigV4 verification. */
+  readonly callers: CallerCredentials;
+  /** IAM: the caller's policies must allow execute-api:Invoke on the route. */
+  readonly access: AccessControl;
   readonly region: string;
 }
 
@@ -59,7 +63,7 @@ export class RestApiHandler {
     context.resourceId = route.resource.id;
     context.resourcePath = route.resource.path;
 
-    const denied = this.authenticate(request, method, context);
+    const denied = await this.authenticate(request, method, context);
     if (denied) return fail(denied);
 
     const contentType = mediaType(header(request, 'content-type'));
@@ -117,23 +121,31 @@ export class RestApiHandler {
     return fail({ type: 'API_CONFIGURATION_ERROR', message: `Integration type ${integration.type} is not supported by the local data plane`, status: 500 });
   }
 
-  /** `AWS_IAM`: a valid SigV4 signature by credentials the emulator knows; then the API key, if required. */
-  private authenticate(request: LocalRequest, method: Method, context: RequestContext): GatewayError | undefined {
+  /** `AWS_IAM`: a valid SigV4 signature by credentials the emulator issued; then the API key, if required. */
+  private async authenticate(request: LocalRequest, method: Method, context: RequestContext): Promise<GatewayError | undefined> {
     if (method.authorizationType === 'AWS_IAM') {
+      const headers = singleValues(request.headers);
+      const accessKeyId = claimedAccessKeyId(headers.authorization);
+      const caller: Caller | undefined = accessKeyId === undefined ? undefined : await this.deps.callers.find(accessKeyId);
       const outcome = verifySignature(
-        { method: request.method, path: request.rawPath, rawQuery: request.rawQuery, headers: singleValues(request.headers), body: request.body },
-        this.deps.knownCredentials,
-        'execute-api',
+        { method: request.method, path: request.rawPath, rawQuery: request.rawQuery, headers, body: request.body },
+        (id) => (caller && id === caller.accessKeyId ? caller.credential : undefined),
+        { service: 'execute-api', region: this.deps.region },
       );
       if (!outcome.ok) {
-        const type = outcome.reason === 'missing' ? 'MISSING_AUTHENTICATION_TOKEN' : outcome.reason === 'expired' ? 'EXPIRED_TOKEN' : outcome.reason === 'unknown-key' ? 'ACCESS_DENIED' : 'INVALID_SIGNATURE';
+        const type =
+          outcome.reason === 'missing' ? 'MISSING_AUTHENTICATION_TOKEN' : outcome.reason === 'expired' ? 'EXPIRED_TOKEN' : outcome.reason === 'unknown-key' || outcome.reason === 'invalid-token' ? 'ACCESS_DENIED' : 'INVALID_SIGNATURE';
         return { type, message: outcome.message };
       }
       context.identity.accessKey = outcome.accessKeyId;
       context.identity.caller = outcome.accessKeyId;
       context.identity.user = outcome.accessKeyId;
       context.identity.accountId = this.deps.accountId;
-      context.identity.userArn = `arn:aws:iam::${this.deps.accountId}:user/${outcome.accessKeyId}`;
+      context.identity.userArn = caller!.principal.arn;
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html
+      const routeArn = `arn:aws:execute-api:${this.deps.region}:${this.deps.accountId}:${this.definition.id}/${this.definition.stage}/${request.method}${decodePath(request.path)}`;
+      const refusal = await this.deps.access.invoke(caller!.principal, routeArn);
+      if (refusal) return { type: 'ACCESS_DENIED', message: refusal };
     } else if (method.authorizationType && method.authorizationType !== 'NONE') {
       return { type: 'API_CONFIGURATION_ERROR', message: `Authorization type ${method.authorizationType} is not supported by the local data plane`, status: 500 };
     }
@@ -180,5 +192,13 @@ export class RestApiHandler {
       if (value !== undefined) out[name] = value;
     }
     return out;
+  }
+}
+
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
   }
 }

@@ -1,5 +1,6 @@
 import * as http from 'http';
 import { LocalRequest, LocalResponse, jsonResponse } from './http-types';
+import { requestQuotaRefusal } from './limits';
 
 /**
  * The local gateway's HTTP server, on 127.0.0.1 only. Each deployed API is served under its own
@@ -14,6 +15,8 @@ export interface MountedApi {
   readonly apiId: string;
   /** `v1` for a REST stage; undefined for an HTTP API's `$default` stage (no stage in the path). */
   readonly stage?: string;
+  /** REST APIs have a URL length quota that HTTP APIs do not. */
+  readonly kind: 'REST' | 'HTTP';
   readonly handler: ApiHandler;
 }
 
@@ -62,6 +65,8 @@ export function createGatewayServer(apis: readonly MountedApi[], log: (line: str
 async function dispatch(apis: readonly MountedApi[], req: http.IncomingMessage, rawPath: string, rawQuery: string, body: Buffer): Promise<LocalResponse> {
   const api = apis.find((a) => rawPath === basePath(a).replace(/\/$/, '') || rawPath.startsWith(basePath(a).endsWith('/') ? basePath(a) : `${basePath(a)}/`));
   if (!api) return jsonResponse(404, { message: `No deployed API is served at ${rawPath}; see .local/endpoints.json for the base URLs` }, 'local: no API');
+  const overQuota = requestQuotaRefusal({ method: req.method ?? 'GET', url: req.url ?? '/', httpVersion: req.httpVersion, rawHeaders: req.rawHeaders }, api.kind === 'REST');
+  if (overQuota) return overQuota;
   const prefix = basePath(api).replace(/\/$/, '');
   const path = rawPath.slice(prefix.length) || '/';
   return api.handler.handle({
