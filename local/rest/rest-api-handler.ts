@@ -110,7 +110,11 @@ export class RestApiHandler {
       } catch {
         return fail({ type: 'INTEGRATION_FAILURE', message: 'Internal server error', status: 500 });
       }
-      const mapped = mapIntegrationResponse(integration.integrationResponses ?? {}, backend, context, header(request, 'accept'));
+      const mapped = mapIntegrationResponse(integration.integrationResponses ?? {}, backend, context, header(request, 'accept'), {
+        pathParameters: route.pathParameters,
+        queryStringParameters: singleValues(request.query),
+        headers,
+      });
       if (!mapped) return fail({ type: 'API_CONFIGURATION_ERROR', message: 'Internal server error', status: 500 });
       return { ...mapped, integration: `AWS ${action.service}:${action.action} -> ${backend.status}` };
     }
