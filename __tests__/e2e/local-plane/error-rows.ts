@@ -138,9 +138,10 @@ export const ERROR_CASES: Readonly<Record<string, Readonly<Record<string, ErrorC
       body: { message: 'Missing required request parameters: [Shard-Iterator]' },
     },
     '400 "The Shard-Iterator header must hold a shard iterator from …/sharditerator"': {
-      send: (c) => c.send('/streams/events/records', { sign: c.sign, headers: { 'shard-iterator': 'not an iterator' } }),
-      status: 400,
-      body: { message: 'The Shard-Iterator header must hold a shard iterator from GET /streams/{stream-name}/sharditerator', type: 'InvalidParameter' },
+      // The template refuses the header and sends GetRecords an empty ShardIterator, which AWS
+      // refuses with 400; moto 5.2.1 (kinesis/models.py get_records -> decompose_shard_iterator)
+      // fails on it with 500, so locally this is a 502. The 400 is held by the template tests.
+      notLocal: 'moto 5.2.1 answers GetRecords with an empty ShardIterator 500 instead of 400, so locally this row is a 502 (README "Known differences from AWS")',
     },
     '400 {"type":"ExpiredIterator",…} (iterators live 5 minutes)': { notLocal: 'moto 5.2.1 never expires a shard iterator (5 minutes on AWS)' },
     '400 Invalid request body': {
