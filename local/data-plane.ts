@@ -18,6 +18,7 @@ import { RestApiHandler } from './rest/rest-api-handler';
 import { basePath, createGatewayServer, MountedApi } from './server/gateway-server';
 import { FunctionLogs } from './lambda/function-logs';
 import { unsupportedFeatures } from './unsupported';
+import { startSecretRotations } from './secrets/rotation';
 
 /**
  * The local data plane of a `deploy:local` deployment: every deployed REST and HTTP API served on
@@ -107,6 +108,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     checkpointFile: path.join(options.localDir, CHECKPOINTS_FILE),
   });
   notices.push(...eventSources.notices);
+  const rotations = await startSecretRotations({ target, functions, log: options.log });
 
   fs.mkdirSync(options.localDir, { recursive: true });
   const endpointsFile = path.join(options.localDir, ENDPOINTS_FILE);
@@ -120,6 +122,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     endpoints,
     notices,
     async stop() {
+      rotations.stop();
       await eventSources.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

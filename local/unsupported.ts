@@ -24,7 +24,7 @@ export function unsupportedFeatures(rest: readonly RestApiDefinition[], httpApis
         if (integration.type === 'AWS') {
           const action = parseActionUri(integration.uri ?? '');
           if (!action || !supportsService(action.service)) notes.push(`${where}: AWS integration ${integration.uri} is not supported (answers 500)`);
-        } else if (integration.type !== 'AWS_PROXY' || !/:lambda:path\//.test(integration.uri ?? '')) {
+        } else if (integration.type !== 'MOCK' && (integration.type !== 'AWS_PROXY' || !/:lambda:path\//.test(integration.uri ?? ''))) {
           notes.push(`${where}: integration type ${integration.type} is not supported (answers 500)`);
         }
         if (integration.contentHandling) notes.push(`${where}: contentHandling ${integration.contentHandling} is ignored`);

@@ -1,4 +1,4 @@
-import { RotatingSecret, RotatingSecretProps } from '../../lib/constructs/rotating-secret';
+import { LOCAL_ROTATION_DAYS_TAG, LOCAL_ROTATION_FUNCTION_TAG, RotatingSecret, RotatingSecretProps } from '../../lib/constructs/rotating-secret';
 import { onlyResource, synthJson, testFunction, testStack } from '../support/synth';
 import { functionPermissions } from '../support/iam';
 
@@ -29,6 +29,21 @@ describe('RotatingSecret', () => {
     const s = testStack();
     new RotatingSecret(s, 'S', { ...props, scheduleRotation: false });
     expect(synthJson(s).resource?.aws_secretsmanager_secret_rotation).toBeUndefined();
+  });
+
+  it('tags the secret, without a schedule, with its rotation function and days for the local data plane', () => {
+    const s = testStack();
+    new RotatingSecret(s, 'S', { ...props, scheduleRotation: false, rotationDays: 7 });
+    const tf = synthJson(s);
+    const fnId = Object.entries(tf.resource?.aws_lambda_function ?? {}).find(([, f]) => f.function_name === props.rotationFunctionName)![0];
+    expect(onlyResource(tf, 'aws_secretsmanager_secret').tags).toEqual({
+      [LOCAL_ROTATION_FUNCTION_TAG]: `\${aws_lambda_function.${fnId}.arn}`,
+      [LOCAL_ROTATION_DAYS_TAG]: '7',
+    });
+    // With a schedule, Secrets Manager rotates: no such tags.
+    const withSchedule = testStack();
+    new RotatingSecret(withSchedule, 'S', props);
+    expect(onlyResource(synthJson(withSchedule), 'aws_secretsmanager_secret').tags).toBeUndefined();
   });
 
   it('grants read: GetSecretValue on this secret and Decrypt on its key through Secrets Manager only', () => {

@@ -1,4 +1,4 @@
-import { kinesisClientErrorTemplate, kinesisRequestTemplate, kinesisSuccessTemplate, KINESIS_SERVER_ERROR_TEMPLATE, PUT_RECORD_SCHEMA } from '../../lib/constructs/kinesis-rest-proxy/templates';
+import { kinesisClientErrorTemplate, kinesisRequestTemplate, kinesisSuccessTemplate, KINESIS_SERVER_ERROR_TEMPLATE, PUT_RECORD_SCHEMA, SERVED_STREAMS_REQUEST_TEMPLATE } from '../../lib/constructs/kinesis-rest-proxy/templates';
 import { roleStatements } from '../support/iam';
 import { requestTemplateOf, responseTemplateOf, routesOf } from '../support/routes';
 import { describeRegistration } from '../support/stack-registration';
@@ -14,7 +14,6 @@ const streamIds = Object.fromEntries(Object.entries(resourcesOf(tf, 'aws_kinesis
 const streamArns = streams.map((s) => ref('aws_kinesis_stream', streamIds[s.physicalName], 'arn'));
 
 const ROUTES = {
-  'GET /streams': 'ListStreams',
   'GET /streams/{stream-name}/sharditerator': 'GetShardIterator',
   'PUT /streams/{stream-name}/record': 'PutRecord',
   'GET /streams/{stream-name}/records': 'GetRecords',
@@ -42,7 +41,7 @@ describe('kinesis proxy stack: streams', () => {
 
 describe('kinesis proxy stack: routes', () => {
   it('has exactly the four routes of the seed', () => {
-    expect(Object.keys(routes).sort()).toEqual(Object.keys(ROUTES).sort());
+    expect(Object.keys(routes).sort()).toEqual(['GET /streams', ...Object.keys(ROUTES)].sort());
   });
 
   it.each(Object.entries(ROUTES))('%s calls Kinesis %s directly, as JSON 1.1, with the scoped role', (key, action) => {
@@ -57,10 +56,20 @@ describe('kinesis proxy stack: routes', () => {
     });
   });
 
+  it('answers GET /streams from the configured list with a MOCK integration: no ListStreams call, no quota spent, no page limit', () => {
+    // https://docs.aws.amazon.com/kinesis/latest/APIReference/API_ListStreams.html (5 per second per account)
+    const route = routes['GET /streams'];
+    expect(route.integration).toMatchObject({ type: 'MOCK' });
+    expect(route.integration).not.toHaveProperty('credentials');
+    expect(requestTemplateOf(route)).toBe(SERVED_STREAMS_REQUEST_TEMPLATE);
+    expect(route.methodResponses).toEqual(['200']);
+    expect(JSON.parse(responseTemplateOf(route, '200'))).toEqual({ StreamNames: ['events', 'audit'] });
+  });
+
   it.each(Object.entries(ROUTES))('%s deploys exactly the shared templates for %s', (key, action) => {
     const route = routes[key];
     expect(requestTemplateOf(route)).toBe(kinesisRequestTemplate(action, streams, 'us-east-1'));
-    expect(responseTemplateOf(route, '200')).toBe(kinesisSuccessTemplate(action, streams));
+    expect(responseTemplateOf(route, '200')).toBe(kinesisSuccessTemplate(action));
     expect(responseTemplateOf(route, '400')).toBe(kinesisClientErrorTemplate(action, streams));
     expect(responseTemplateOf(route, '502')).toBe(KINESIS_SERVER_ERROR_TEMPLATE);
   });
@@ -122,12 +131,11 @@ describe('kinesis proxy stack: permissions', () => {
     ]);
   });
 
-  it('grants the role exactly the four actions, on exactly the served streams (ListStreams alone on "*")', () => {
+  it('grants the role exactly the three called actions, on exactly the served streams (nothing on "*")', () => {
     const statements = roleStatements(tf, '-kinesis').map((s) => ({ actions: s.actions, resources: s.resources }));
     // Each stream grants its own statement (EncryptedStream.grant), one per routed action.
     const perStream = (action: string) => streamArns.map((arn) => ({ actions: [action], resources: [arn] }));
     expect(statements).toEqual([
-      { actions: ['kinesis:ListStreams'], resources: ['*'] },
       ...perStream('kinesis:GetShardIterator'),
       ...perStream('kinesis:PutRecord'),
       ...perStream('kinesis:GetRecords'),

@@ -57,7 +57,7 @@ describe('kinesis putrecord stack: route', () => {
   it('deploys exactly the shared PutRecord templates, base64-encoding Data', () => {
     expect(requestTemplateOf(route)).toBe(kinesisRequestTemplate('PutRecord', streams, 'us-east-1'));
     expect(requestTemplateOf(route)).toContain("$util.base64Encode($input.json('$.Data'))");
-    expect(responseTemplateOf(route, '200')).toBe(kinesisSuccessTemplate('PutRecord', streams));
+    expect(responseTemplateOf(route, '200')).toBe(kinesisSuccessTemplate('PutRecord'));
     expect(responseTemplateOf(route, '400')).toBe(kinesisClientErrorTemplate('PutRecord', streams));
     expect(responseTemplateOf(route, '502')).toBe(KINESIS_SERVER_ERROR_TEMPLATE);
   });

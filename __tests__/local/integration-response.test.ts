@@ -46,3 +46,29 @@ describe('integration response selection and mapping', () => {
     expect(JSON.parse(mapped!.body)).toEqual({ type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException' });
   });
 });
+
+describe('$input.params in a response template', () => {
+  // AWS: $input.params(x) is a METHOD REQUEST parameter (path, then query string, then header), in
+  // any mapping template; $input.body/json/path read the integration response there.
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#input-variable-reference
+  const echo = {
+    default: {
+      statusCode: '400',
+      responseTemplates: { 'application/json': "{\"shard\": \"$input.params('shard-id')\", \"stream\": \"$input.params('stream-name')\", \"origin\": \"$input.params('Origin')\", \"type\": \"$input.path('$.__type')\"}" },
+    },
+  };
+
+  it('reads the method request\'s path, query string and headers, and the body is still the integration response', () => {
+    const mapped = mapIntegrationResponse(echo, { status: 400, headers: {}, body: '{"__type":"InvalidArgumentException"}' }, context(), undefined, {
+      pathParameters: { 'stream-name': 'events' },
+      queryStringParameters: { 'shard-id': 'shardId-000000000009' },
+      headers: { origin: 'https://example.com' },
+    });
+    expect(JSON.parse(mapped!.body)).toEqual({ shard: 'shardId-000000000009', stream: 'events', origin: 'https://example.com', type: 'InvalidArgumentException' });
+  });
+
+  it('gives "" for a parameter the request did not send', () => {
+    const mapped = mapIntegrationResponse(echo, { status: 400, headers: {}, body: '{}' }, context(), undefined);
+    expect(JSON.parse(mapped!.body)).toMatchObject({ shard: '', stream: '', origin: '' });
+  });
+});

@@ -286,6 +286,10 @@ describe('webhook stack on the local emulator target', () => {
     expect(resourcesOf(local, 'aws_secretsmanager_secret_rotation')).toEqual({});
     const types = (tf: typeof aws) => Object.keys(tf.resource ?? {}).filter((t) => t !== 'aws_secretsmanager_secret_rotation').sort();
     expect(types(local)).toEqual(types(aws));
-    expect(onlyResource(local, 'aws_secretsmanager_secret')).toEqual(onlyResource(aws, 'aws_secretsmanager_secret'));
+    // Only the tags that tell serve:local which function rotates the secret, and how often.
+    const { tags, ...localSecret } = onlyResource(local, 'aws_secretsmanager_secret') as { tags: Record<string, string> };
+    expect(localSecret).toEqual(onlyResource(aws, 'aws_secretsmanager_secret'));
+    expect(Object.keys(tags).sort()).toEqual(['local:rotation-days', 'local:rotation-function']);
+    expect(tags['local:rotation-days']).toBe('30');
   });
 });

@@ -35,6 +35,13 @@ export interface RotatingSecretProps {
 }
 
 /**
+ * Tags a secret carries instead of the rotation schedule when `scheduleRotation` is false (the
+ * local emulator): the rotation function's ARN and the days between rotations.
+ */
+export const LOCAL_ROTATION_FUNCTION_TAG = 'local:rotation-function';
+export const LOCAL_ROTATION_DAYS_TAG = 'local:rotation-days';
+
+/**
  * A Secrets Manager secret whose value never passes through Terraform: it has no
  * `aws_secretsmanager_secret_version`, and its rotation Lambda creates the first value when the
  * rotation schedule is applied (Secrets Manager rotates immediately) and every later one. So the
@@ -99,7 +106,12 @@ export class RotatingSecret extends Construct {
       sourceArn: this.secret.arn,
     });
 
-    if (props.scheduleRotation === false) return;
+    if (props.scheduleRotation === false) {
+      // What the local data plane (`serve:local`) reads to play Secrets Manager's part: run this
+      // function's four steps when a rotation is due (local/secrets/rotation.ts).
+      this.secret.tags = { ...(this.secret.tagsInput ?? {}), [LOCAL_ROTATION_FUNCTION_TAG]: this.rotationFunction.arn, [LOCAL_ROTATION_DAYS_TAG]: String(rotationDays) };
+      return;
+    }
     this.rotation = new SecretsmanagerSecretRotation(this, 'Schedule', {
       secretId: this.secret.id,
       rotationLambdaArn: this.rotationFunction.arn,

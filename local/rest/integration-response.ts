@@ -25,11 +25,27 @@ export function selectIntegrationResponse(responses: Readonly<Record<string, Int
   return matched ?? all.find((r) => r.selectionPattern === undefined || r.selectionPattern === '');
 }
 
+/**
+ * The method request's parameters, which `$input.params(...)` reads in a response template too: AWS
+ * defines `$input.params(x)` as "the value of a method request parameter from the path, query
+ * string, or header value (searched in that order)", for mapping templates without distinguishing
+ * request from response ones, while `$input.body`/`json`/`path` read the integration response there.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#input-variable-reference
+ * (the widely used CORS recipe echoing `$input.params('Origin')` from an integration response
+ * template relies on the same behaviour).
+ */
+export interface MethodRequestParameters {
+  readonly pathParameters?: Readonly<Record<string, string>>;
+  readonly queryStringParameters?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 export function mapIntegrationResponse(
   responses: Readonly<Record<string, IntegrationResponse>>,
   backend: ServiceResponse,
   context: RequestContext,
   accept: string | undefined,
+  methodRequest: MethodRequestParameters = {},
 ): MappedResponse | undefined {
   const chosen = selectIntegrationResponse(responses, backend.status);
   if (!chosen) return undefined;
@@ -41,7 +57,14 @@ export function mapIntegrationResponse(
   let renderedContext: Record<string, unknown> = vtlContext as unknown as Record<string, unknown>;
   if (contentType !== undefined && templates[contentType] !== undefined && templates[contentType] !== '') {
     try {
-      const rendered = renderMappingTemplate(templates[contentType], { body: backend.body, context: vtlContext as unknown as Record<string, unknown>, kind: 'response' });
+      const rendered = renderMappingTemplate(templates[contentType], {
+        body: backend.body,
+        pathParameters: { ...methodRequest.pathParameters },
+        queryStringParameters: { ...methodRequest.queryStringParameters },
+        headers: { ...methodRequest.headers },
+        context: vtlContext as unknown as Record<string, unknown>,
+        kind: 'response',
+      });
       body = rendered.output;
       renderedContext = rendered.context;
     } catch (error) {

@@ -9,6 +9,7 @@ import { renderMappingTemplate, VtlInputError } from '../vtl/renderer';
 import { RestApiDefinition } from './definition';
 import { GatewayError, gatewayResponse } from './gateway-responses';
 import { mapIntegrationResponse } from './integration-response';
+import { mockIntegrationResponse } from './mock-integration';
 import { proxyEvent, proxyResponse } from './proxy-event';
 import { newRequestContext, RequestContext } from './request-context';
 import { chooseRequestTemplate, mediaType } from './request-template';
@@ -85,7 +86,7 @@ export class RestApiHandler {
     if (integration.type === 'AWS_PROXY' && /:lambda:path\/[^/]+\/functions\//.test(integration.uri ?? '')) {
       return this.lambdaProxy(request, route.resource.path, route.pathParameters, context, integration.uri!, fail);
     }
-    if (integration.type === 'AWS') {
+    if (integration.type === 'AWS' || integration.type === 'MOCK') {
       const choice = chooseRequestTemplate(integration, contentType);
       if (choice.kind === 'unsupported') return fail({ type: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported Media Type' });
       let serviceBody = body;
@@ -105,18 +106,30 @@ export class RestApiHandler {
           throw error;
         }
       }
-      const action = parseActionUri(integration.uri ?? '');
-      if (!action || !integration.credentials) return fail({ type: 'API_CONFIGURATION_ERROR', message: 'Internal server error', status: 500 });
-      const integrationHeaders = this.integrationHeaders(integration.requestParameters ?? {}, request, route.pathParameters);
       let backend;
-      try {
-        backend = await this.deps.services.call(action, integration.credentials, serviceBody, integrationHeaders);
-      } catch {
-        return fail({ type: 'INTEGRATION_FAILURE', message: 'Internal server error', status: 500 });
+      let label: string;
+      if (integration.type === 'MOCK') {
+        backend = mockIntegrationResponse(serviceBody);
+        if (!backend) return fail({ type: 'API_CONFIGURATION_ERROR', message: 'Internal server error', status: 500 });
+        label = `MOCK -> ${backend.status}`;
+      } else {
+        const action = parseActionUri(integration.uri ?? '');
+        if (!action || !integration.credentials) return fail({ type: 'API_CONFIGURATION_ERROR', message: 'Internal server error', status: 500 });
+        const integrationHeaders = this.integrationHeaders(integration.requestParameters ?? {}, request, route.pathParameters);
+        try {
+          backend = await this.deps.services.call(action, integration.credentials, serviceBody, integrationHeaders);
+        } catch {
+          return fail({ type: 'INTEGRATION_FAILURE', message: 'Internal server error', status: 500 });
+        }
+        label = `AWS ${action.service}:${action.action} -> ${backend.status}`;
       }
-      const mapped = mapIntegrationResponse(integration.integrationResponses ?? {}, backend, context, header(request, 'accept'));
+      const mapped = mapIntegrationResponse(integration.integrationResponses ?? {}, backend, context, header(request, 'accept'), {
+        pathParameters: route.pathParameters,
+        queryStringParameters: singleValues(request.query),
+        headers,
+      });
       if (!mapped) return fail({ type: 'API_CONFIGURATION_ERROR', message: 'Internal server error', status: 500 });
-      return { ...mapped, integration: `AWS ${action.service}:${action.action} -> ${backend.status}` };
+      return { ...mapped, integration: label };
     }
     return fail({ type: 'API_CONFIGURATION_ERROR', message: `Integration type ${integration.type} is not supported by the local data plane`, status: 500 });
   }

@@ -50,9 +50,11 @@
  * Known deviations (keep templates away from these, or verify on AWS):
  * - Whitespace: line gobbling around directives follows velocityjs, not Velocity 1.7 exactly. Compare
  *   parsed JSON, never raw text.
- * - Numbers are JavaScript doubles: a JSON `1.0` prints `1` (Java prints `1.0`); integers beyond 2^53
- *   lose precision; decimal literals in VTL (`2.0`) print without `.0`.
- * - `$input.json` output uses JSON.stringify escaping; API Gateway's serializer may escape more
+ * - Numbers from the payload keep their source text (`12345678901234567890`, `0.10000000000000000001`,
+ *   `1.0`, `-0` reach the integration as sent; see lossless-json.ts); such a number is a JsonNumber in
+ *   VTL, which compares with `<`/`>` by value but is not `==` to a VTL literal. Numbers computed in VTL
+ *   are JavaScript doubles; decimal literals in VTL (`2.0`) print without `.0`.
+ * - `$input.json` output uses JSON.stringify string escaping; API Gateway's serializer may escape more
  *   (json-smart writes `/` as `\/`), the parsed value is identical.
  * - Regular expressions are JavaScript RegExp; Java-only syntax (possessive quantifiers, `\p{javaX}`,
  *   inline flags other than what JS supports) is not translated.
@@ -64,6 +66,7 @@
  * - `$util.base64Decode` is lenient about malformed input (Node's decoder) where Java would fail.
  */
 import { Compile, parse } from 'velocityjs';
+import { JsonArray, JsonNumber, parseLosslessJson, stringifyLosslessJson } from './lossless-json';
 
 type VelocityAst = NonNullable<Parameters<Compile['renderAstList']>[0]>[number];
 
@@ -89,8 +92,7 @@ export class VtlInputError extends Error {
   }
 }
 
-/** A list that came from JSON (json-smart JSONArray): prints as compact JSON, not as `[a, b]`. */
-export class JsonArray extends Array<unknown> {}
+export { JsonArray, JsonNumber };
 
 const FIXED_EPOCH_MS = Date.UTC(2026, 0, 15, 9, 30, 0);
 
@@ -208,7 +210,7 @@ class InputVariable {
 
   json(path: unknown): string {
     const hit = selectJsonPath(this.payload(), String(path ?? '$'));
-    return hit.found ? JSON.stringify(hit.value) : '""';
+    return hit.found ? stringifyLosslessJson(hit.value) : '""';
   }
 
   path(path: unknown): unknown {
@@ -254,9 +256,9 @@ function caseInsensitive(map: Record<string, string>): Record<string, string> {
   });
 }
 
-/** JSON text → VTL object model: objects stay plain objects (maps), arrays become JsonArray. */
+/** JSON text → VTL object model: objects stay plain objects (maps), arrays become JsonArray, numbers keep their text (lossless-json.ts). */
 export function parseJsonModel(text: string): unknown {
-  return JSON.parse(text, (_key, value: unknown) => (Array.isArray(value) ? JsonArray.from(value) : value));
+  return parseLosslessJson(text);
 }
 
 /** Evaluates the definite JSONPath subset API Gateway templates use. */
@@ -393,7 +395,8 @@ export function toVtlString(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return javaNumber(value);
   if (typeof value === 'boolean') return String(value);
-  if (value instanceof JsonArray) return JSON.stringify(value);
+  if (value instanceof JsonNumber) return value.text;
+  if (value instanceof JsonArray) return stringifyLosslessJson(value);
   if (Array.isArray(value)) return `[${value.map(toVtlString).join(', ')}]`;
   if (isMap(value)) {
     return `{${Object.keys(value)

@@ -60,7 +60,7 @@ export async function readLogin(client: SecretsManagerClient, secretId: string):
     if (error instanceof ResourceNotFoundException) {
       throw new Error(
         `Secret ${secretId} has no current value (or does not exist). Deploy the apigw-sqs-lambda-dynamodb stack; ` +
-          'its first rotation creates the value. If it was deployed with PIPELINES_TARGET=local, run `npm run webhook:rotate` once.',
+          'its first rotation creates the value. If it was deployed with PIPELINES_TARGET=local, start `npm run serve:local`: it makes the first rotation.',
       );
     }
     throw error;

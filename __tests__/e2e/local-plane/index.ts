@@ -1,8 +1,10 @@
 import { PlaneSuite } from './context';
+import { readmeErrorRowsSuite } from './error-rows';
+import { kinesisExactAnswersSuite } from './kinesis-exact-answers';
 import { limitsAndIam } from './limits-and-iam';
 
 /**
  * The suites that cross the running local data plane end to end, each in a file of its own here,
  * registered in the order they run (after the smoke contract, against the same deployment).
  */
-export const PLANE_SUITES: readonly PlaneSuite[] = [limitsAndIam];
+export const PLANE_SUITES: readonly PlaneSuite[] = [readmeErrorRowsSuite, kinesisExactAnswersSuite, limitsAndIam];

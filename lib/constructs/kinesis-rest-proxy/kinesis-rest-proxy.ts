@@ -5,16 +5,19 @@ import {
   KINESIS_CONTENT_TYPE,
   KINESIS_SERVER_ERROR_TEMPLATE,
   KinesisAction,
+  KinesisCall,
   PUT_RECORD_SCHEMA,
+  SERVED_STREAMS_REQUEST_TEMPLATE,
   ServedStream,
   kinesisClientErrorTemplate,
   kinesisRequestTemplate,
   kinesisSuccessTemplate,
   partitionOf,
+  servedStreamsTemplate,
 } from './templates';
 import { EncryptedStream } from '../kinesis-stream';
 import { ServiceRole } from '../service-role';
-import { AwsServiceIntegration, HttpMethod, RestApi } from '../rest-api/rest-api';
+import { AwsServiceIntegration, HttpMethod, MockIntegration, RestApi } from '../rest-api/rest-api';
 
 /** How every route of the proxy is protected: an API key (with a usage plan) or SigV4-signed IAM callers. */
 export type KinesisApiAccess = 'API_KEY' | 'AWS_IAM';
@@ -135,7 +138,18 @@ export class KinesisRestProxy extends Construct {
     return this.routes.map((r) => this.api.executeArn(r.method, r.path));
   }
 
-  private integration(action: KinesisAction): AwsServiceIntegration {
+  private integration(action: KinesisAction): AwsServiceIntegration | MockIntegration {
+    if (action === 'ListStreams') {
+      return {
+        type: 'MOCK',
+        requestTemplates: { 'application/json': SERVED_STREAMS_REQUEST_TEMPLATE },
+        responses: [{ statusCode: '200', responseTemplates: { 'application/json': servedStreamsTemplate(this.streams) } }],
+      };
+    }
+    return this.kinesisIntegration(action);
+  }
+
+  private kinesisIntegration(action: KinesisCall): AwsServiceIntegration {
     const region = this.props.region;
     return {
       type: 'AWS',
@@ -144,7 +158,7 @@ export class KinesisRestProxy extends Construct {
       requestParameters: { 'integration.request.header.Content-Type': `'${KINESIS_CONTENT_TYPE}'` },
       requestTemplates: { 'application/json': kinesisRequestTemplate(action, this.streams, region) },
       responses: [
-        { statusCode: '200', responseTemplates: { 'application/json': kinesisSuccessTemplate(action, this.streams) } },
+        { statusCode: '200', responseTemplates: { 'application/json': kinesisSuccessTemplate(action) } },
         // Kinesis answers every client error with 400; the template refines 404/403/429 from its type.
         { statusCode: '400', selectionPattern: '4\\d{2}', responseTemplates: { 'application/json': kinesisClientErrorTemplate(action, this.streams) } },
         { statusCode: '502', selectionPattern: '5\\d{2}', responseTemplates: { 'application/json': KINESIS_SERVER_ERROR_TEMPLATE } },
@@ -153,14 +167,9 @@ export class KinesisRestProxy extends Construct {
   }
 
   private grant(action: KinesisAction): void {
-    if (this.granted.has(action)) return;
+    // Listing the served streams calls nothing: no right to grant.
+    if (action === 'ListStreams' || this.granted.has(action)) return;
     this.granted.add(action);
-    if (action === 'ListStreams') {
-      // ListStreams has no resource type in IAM: it can only be granted on "*". The response
-      // template shows callers only this proxy's streams.
-      this.role.addStatements({ sid: 'ListStreams', actions: ['kinesis:ListStreams'], resources: ['*'] });
-      return;
-    }
     for (const served of this.streams) served.stream.grant(this.role, `kinesis:${action}`);
   }
 

@@ -9,7 +9,10 @@
 
 import { TEXT_PATTERN } from '../../../lambdas/shared/text-patterns';
 
-export type KinesisAction = 'ListStreams' | 'PutRecord' | 'GetShardIterator' | 'GetRecords';
+/** What a route of the proxy does: list the served streams (answered by API Gateway alone) or call a Kinesis action. */
+export type KinesisAction = 'ListStreams' | KinesisCall;
+/** The Kinesis actions the proxy calls. */
+export type KinesisCall = 'PutRecord' | 'GetShardIterator' | 'GetRecords';
 
 /** A stream an API serves: the name clients use in URLs and the name Kinesis knows. */
 export interface ServedStream {
@@ -26,8 +29,6 @@ export const DEFAULT_ITERATOR_TYPE = 'TRIM_HORIZON';
 
 /** Records one GET .../records returns at most; keeps the response far below API Gateway's 10 MB payload limit for small records. */
 export const GET_RECORDS_LIMIT = 100;
-/** ListStreams never returns more than 100 names per call. */
-export const LIST_STREAMS_LIMIT = 100;
 
 /** JSON schema (draft 4) of a PutRecord request body. */
 export const PUT_RECORD_SCHEMA = {
@@ -70,24 +71,22 @@ const SHARD_ITERATOR = '[A-Za-z0-9+/=_-]{1,512}';
  * Kinesis ("" when it may), with `$problemStatus` and `$problemType`. The request template uses it to
  * decide what to send and the 4xx response template to explain a refusal, so both agree by construction.
  */
-function requestChecks(action: KinesisAction, streams: readonly ServedStream[]): string {
+function requestChecks(action: KinesisCall, streams: readonly ServedStream[]): string {
   const lines: string[] = [];
   const checks: Check[] = [];
-  if (action !== 'ListStreams') {
-    lines.push(
-      "#set($streamName = $input.params('stream-name'))",
-      ...streams.map((s, i) => `#${i === 0 ? 'if' : 'elseif'}($streamName == "${s.shortName}")\n#set($stream = "${s.physicalName}")`),
-      '#else',
-      '#set($stream = "")',
-      '#end',
-    );
-    checks.push({
-      failsWhen: '$stream == ""',
-      status: 404,
-      type: 'UnknownStream',
-      message: `Unknown stream: this API serves ${streams.map((s) => s.shortName).join(', ')}`,
-    });
-  }
+  lines.push(
+    "#set($streamName = $input.params('stream-name'))",
+    ...streams.map((s, i) => `#${i === 0 ? 'if' : 'elseif'}($streamName == "${s.shortName}")\n#set($stream = "${s.physicalName}")`),
+    '#else',
+    '#set($stream = "")',
+    '#end',
+  );
+  checks.push({
+    failsWhen: '$stream == ""',
+    status: 404,
+    type: 'UnknownStream',
+    message: `Unknown stream: this API serves ${streams.map((s) => s.shortName).join(', ')}`,
+  });
   if (action === 'GetShardIterator') {
     const allowed = ITERATOR_TYPES.map((t) => `$iteratorType != '${t}'`).join(' && ');
     lines.push(
@@ -146,16 +145,14 @@ function requestChecks(action: KinesisAction, streams: readonly ServedStream[]):
  * that fails the checks sends a body with an empty stream identifier instead: Kinesis refuses it
  * with 400 before touching any stream, and the 4xx response template answers with the real reason.
  */
-export function kinesisRequestTemplate(action: KinesisAction, streams: readonly ServedStream[], region: string): string {
+export function kinesisRequestTemplate(action: KinesisCall, streams: readonly ServedStream[], region: string): string {
   const call = requestBody(action, region);
   const rejected = action === 'GetRecords' ? '{"ShardIterator": ""}' : '{"StreamName": ""}';
   return [requestChecks(action, streams), '#if($problem != "")', rejected, '#else', call, '#end'].join('\n');
 }
 
-function requestBody(action: KinesisAction, region: string): string {
+function requestBody(action: KinesisCall, region: string): string {
   switch (action) {
-    case 'ListStreams':
-      return `{"Limit": ${LIST_STREAMS_LIMIT}}`;
     case 'PutRecord':
       // $input.json yields JSON text (a quoted, escaped string for PartitionKey); Data is stored as
       // the JSON text of whatever the client sent, base64-encoded as the Kinesis protocol wants.
@@ -173,29 +170,8 @@ function requestBody(action: KinesisAction, region: string): string {
 }
 
 /** What the client receives when Kinesis answers 2xx. */
-export function kinesisSuccessTemplate(action: KinesisAction, streams: readonly ServedStream[]): string {
+export function kinesisSuccessTemplate(action: KinesisCall): string {
   switch (action) {
-    case 'ListStreams': {
-      // Only the streams this API serves, by the names clients use: the account's other streams are
-      // none of the caller's business.
-      const branches = streams.map(
-        (s, i) => `#${i === 0 ? 'if' : 'elseif'}($name == "${s.physicalName}")\n#set($served = "${s.shortName}")`,
-      );
-      return [
-        '{"StreamNames": [',
-        '#set($first = true)',
-        "#foreach($name in $input.path('$.StreamNames'))",
-        '#set($served = "")',
-        ...branches,
-        '#end',
-        '#if($served != "")',
-        '#if(!$first), #end"$served"',
-        '#set($first = false)',
-        '#end',
-        '#end',
-        ']}',
-      ].join('\n');
-    }
     case 'PutRecord':
       return '{"SequenceNumber": $input.json(\'$.SequenceNumber\'), "ShardId": $input.json(\'$.ShardId\')}';
     case 'GetShardIterator':
@@ -258,7 +234,7 @@ const BARE_ERROR_TYPE = [
  * What the client receives when Kinesis answers 4xx (or refused a request the checks stopped).
  * Kinesis answers every client-side error with HTTP 400; the status is refined from its error type.
  */
-export function kinesisClientErrorTemplate(action: KinesisAction, streams: readonly ServedStream[]): string {
+export function kinesisClientErrorTemplate(action: KinesisCall, streams: readonly ServedStream[]): string {
   const branches = KINESIS_CLIENT_ERRORS.flatMap((error) => [
     `#elseif(${error.kinesisTypes.map((t) => `$type == '${t}'`).join(' || ')})`,
     `#set($status = ${error.status})`,
@@ -284,6 +260,20 @@ export function kinesisClientErrorTemplate(action: KinesisAction, streams: reado
     // Every message and type is one of ours: constant, JSON-safe text.
     '{"message": "$problem", "type": "$problemType", "requestId": "$context.requestId"}',
   ].join('\n');
+}
+
+/**
+ * `GET /streams` without calling Kinesis: the served streams are fixed at synth time, so a MOCK
+ * integration answers with them. ListStreams would cost a call of its account-wide quota (5 per
+ * second, shared by every caller in the account) per request and return at most one page of names.
+ * https://docs.aws.amazon.com/kinesis/latest/APIReference/API_ListStreams.html
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-mock-integration.html
+ */
+export const SERVED_STREAMS_REQUEST_TEMPLATE = '{"statusCode": 200}';
+
+/** The answer of `GET /streams`: the names clients use in URLs. */
+export function servedStreamsTemplate(streams: readonly ServedStream[]): string {
+  return JSON.stringify({ StreamNames: streams.map((s) => s.shortName) });
 }
 
 /** What the client receives when Kinesis fails (5xx): no internal detail, a request id to report. */

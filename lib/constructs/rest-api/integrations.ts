@@ -36,7 +36,19 @@ export interface AwsServiceIntegration {
   readonly integrationHttpMethod?: string;
 }
 
-export type Integration = LambdaProxyIntegration | AwsServiceIntegration;
+/**
+ * No backend: API Gateway answers from the mapping templates alone. The request template must
+ * render `{"statusCode": <n>}`, which selects the integration response by status; its template is
+ * the answer. https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-mock-integration.html
+ */
+export interface MockIntegration {
+  readonly type: 'MOCK';
+  readonly requestTemplates: Readonly<Record<string, string>>;
+  /** One response per status the request template can choose; exactly one without selectionPattern. */
+  readonly responses: readonly IntegrationResponse[];
+}
+
+export type Integration = LambdaProxyIntegration | AwsServiceIntegration | MockIntegration;
 
 /** Where an integration attaches: the method it serves, and the logical id stem of its resources. */
 export interface IntegrationSite {
@@ -62,7 +74,8 @@ export function addLambdaProxyIntegration(api: Construct, site: IntegrationSite,
   });
 }
 
-export function addAwsServiceIntegration(api: Construct, site: IntegrationSite, integration: AwsServiceIntegration): ApiGatewayIntegration {
+/** An `AWS` service or `MOCK` integration: request templates, then integration responses chosen by status. */
+export function addMappedIntegration(api: Construct, site: IntegrationSite, integration: AwsServiceIntegration | MockIntegration): ApiGatewayIntegration {
   const defaults = integration.responses.filter((r) => r.selectionPattern === undefined);
   throwIfProblems(
     api,
@@ -74,12 +87,16 @@ export function addAwsServiceIntegration(api: Construct, site: IntegrationSite, 
     restApiId: site.restApiId,
     resourceId: site.resourceId,
     httpMethod: site.httpMethod,
-    type: 'AWS',
-    integrationHttpMethod: integration.integrationHttpMethod ?? 'POST',
-    uri: integration.uri,
-    credentials: integration.credentials,
+    ...(integration.type === 'AWS'
+      ? {
+          type: 'AWS',
+          integrationHttpMethod: integration.integrationHttpMethod ?? 'POST',
+          uri: integration.uri,
+          credentials: integration.credentials,
+          requestParameters: integration.requestParameters ? { ...integration.requestParameters } : undefined,
+        }
+      : { type: 'MOCK' }),
     requestTemplates: { ...integration.requestTemplates },
-    requestParameters: integration.requestParameters ? { ...integration.requestParameters } : undefined,
     // Anything not matching a template is refused (415) instead of being passed to AWS unmapped.
     passthroughBehavior: 'NEVER',
   });

@@ -15,10 +15,10 @@ import { monitorApi } from '../../monitoring-api';
 import { NodejsFunction } from '../nodejs-function';
 import { addRestApiDeployment } from './deployment';
 import { addGatewayResponses } from './gateway-responses';
-import { addAwsServiceIntegration, addLambdaProxyIntegration, Integration } from './integrations';
+import { addLambdaProxyIntegration, addMappedIntegration, Integration } from './integrations';
 import { logicalSuffix, normalisePath } from './paths';
 
-export type { AwsServiceIntegration, Integration, IntegrationResponse, LambdaProxyIntegration } from './integrations';
+export type { AwsServiceIntegration, Integration, IntegrationResponse, LambdaProxyIntegration, MockIntegration } from './integrations';
 
 export interface RestApiProps {
   /** Physical API name. */
@@ -235,7 +235,7 @@ export class RestApi extends Construct implements IMonitorable {
       addLambdaProxyIntegration(this, site, integration);
       this.allowInvoke(integration.function, httpMethod, normalised);
     } else {
-      addAwsServiceIntegration(this, site, integration);
+      addMappedIntegration(this, site, integration);
     }
     return method;
   }
