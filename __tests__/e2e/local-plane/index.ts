@@ -1,7 +1,8 @@
 import { PlaneSuite } from './context';
+import { nothingLost } from './nothing-lost';
 
 /**
  * The suites that cross the running local data plane end to end, each in a file of its own here,
  * registered in the order they run (after the smoke contract, against the same deployment).
  */
-export const PLANE_SUITES: readonly PlaneSuite[] = [];
+export const PLANE_SUITES: readonly PlaneSuite[] = [nothingLost];
