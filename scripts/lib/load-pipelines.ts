@@ -4,7 +4,7 @@ import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient } from '@aws
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { call } from './smoke-http';
+import { call, SmokeResponse } from './smoke-http';
 import { outputString, SmokeTarget } from './smoke-target';
 import { readLogin } from './webhook-secret';
 
@@ -22,7 +22,24 @@ export interface PipelineLoad {
   lost(timeoutMs: number): Promise<LostReport>;
   /** Deletes what the run stored where it can be deleted (table items; Kinesis records expire). */
   cleanup(): Promise<void>;
+  /** The last answer received, for a floor server to mimic. */
+  readonly last: ResponseSample;
 }
+
+export interface ResponseSample {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+function remember(last: ResponseSample, r: SmokeResponse): SmokeResponse {
+  last.status = r.status;
+  last.contentType = r.headers.get('content-type') ?? 'application/json';
+  last.body = r.text;
+  return r;
+}
+
+const emptySample = (): ResponseSample => ({ status: 0, contentType: '', body: '' });
 
 export interface LostReport {
   readonly accepted: number;
@@ -45,13 +62,15 @@ export async function webhookLoad(target: SmokeTarget, run: string, options: { p
   const sqs = new SQSClient(target.clientConfig);
   const accepted = new Set<string>();
   const poison: string[] = [];
+  const last = emptySample();
   return {
     name: 'webhook POST /submit',
+    last,
     async send(i) {
       const isPoison = options.poisonEvery !== undefined && (i + 1) % options.poisonEvery === 0;
       const eventId = `${run}-${i}`;
       const body = isPoison ? JSON.stringify({ poison: eventId }) : JSON.stringify({ eventId, message: `load ${i}` });
-      const r = await call(submit, { method: 'POST', headers: { authorization: login.authorization, 'content-type': 'application/json' }, body });
+      const r = remember(last, await call(submit, { method: 'POST', headers: { authorization: login.authorization, 'content-type': 'application/json' }, body }));
       if (r.status === 200 && isPoison) poison.push(eventId);
       else if (r.status === 200) accepted.add(eventId);
       return r.status;
@@ -95,10 +114,12 @@ export async function commentsLoad(target: SmokeTarget, run: string): Promise<Pi
   if (!target.functionLogDir) throw new Error('comments load: the consumer log is read from the local data plane only');
   const logFile = path.join(target.functionLogDir, `${outputString(outputs, 'consumer_function_name', COMMENTS_STACK)}.log`);
   const accepted: string[] = [];
+  const last = emptySample();
   return {
     name: 'comments POST /comment',
+    last,
     async send(i) {
-      const r = await call(`${api}/comment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'load', message: `${run} ${i}` }) });
+      const r = remember(last, await call(`${api}/comment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'load', message: `${run} ${i}` }) }));
       if (r.status === 201) accepted.push(r.json().id as string);
       return r.status;
     },
@@ -127,18 +148,20 @@ interface PutAnswer {
  * key's records are sent one after another (the next once the previous is acknowledged), so
  * Kinesis must keep them in that order. Run it with concurrency <= keys.
  */
-function kinesisLoad(name: string, target: SmokeTarget, physicalStream: string, run: string, keys: number, put: (body: string) => Promise<{ status: number; json(): any }>): PipelineLoad {
+function kinesisLoad(name: string, target: SmokeTarget, physicalStream: string, run: string, keys: number, put: (body: string) => Promise<SmokeResponse>): PipelineLoad {
   const answers: PutAnswer[] = [];
+  const last = emptySample();
   const kinesis = new KinesisClient(target.clientConfig);
   const chains = new Map<string, Promise<unknown>>();
   let accepted = 0;
   return {
     name,
+    last,
     send(i) {
       const key = `${run}-k${i % keys}`;
       const seq = Math.floor(i / keys);
       const next = (chains.get(key) ?? Promise.resolve()).then(async () => {
-        const r = await put(JSON.stringify({ Data: { run, key, seq }, PartitionKey: key }));
+        const r = remember(last, await put(JSON.stringify({ Data: { run, key, seq }, PartitionKey: key })));
         if (r.status === 200) {
           accepted++;
           const a = r.json() as { ShardId: string; SequenceNumber: string };
