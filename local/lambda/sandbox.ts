@@ -76,6 +76,7 @@ export class Sandbox {
   private worker?: Worker;
   /** Settles when the current worker has run the module's init (or failed to start). */
   private initialized: Promise<void> = Promise.resolve();
+  private initDone = false;
   private pending?: { id: number; resolve: (o: InvocationOutcome) => void; timer: NodeJS.Timeout };
   /** True while an event is being handled: a sandbox takes one event at a time. */
   busy = false;
@@ -91,12 +92,17 @@ export class Sandbox {
     const worker = this.ensureWorker();
     const id = ++invocationIds;
     try {
-      const initTimer = new Promise<'timeout'>((resolve) => setTimeout(resolve, INIT_LIMIT_MS, 'timeout').unref());
-      if ((await Promise.race([this.initialized, initTimer])) === 'timeout') {
-        this.discard();
-        return { ok: false, error: { errorType: 'Sandbox.InitTimeout', errorMessage: `Init phase did not end within ${INIT_LIMIT_MS / 1000} seconds` } };
+      if (!this.initDone) {
+        let limit: NodeJS.Timeout | undefined;
+        const initTimer = new Promise<'timeout'>((resolve) => (limit = setTimeout(resolve, INIT_LIMIT_MS, 'timeout')));
+        const outcome = await Promise.race([this.initialized, initTimer]);
+        clearTimeout(limit);
+        if (outcome === 'timeout') {
+          this.discard();
+          return { ok: false, error: { errorType: 'Sandbox.InitTimeout', errorMessage: `Init phase did not end within ${INIT_LIMIT_MS / 1000} seconds` } };
+        }
+        if (this.worker !== worker) return { ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited during init' } };
       }
-      if (this.worker !== worker) return { ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited during init' } };
       return await new Promise<InvocationOutcome>((resolve) => {
         // Lambda stops the function at its timeout and discards the environment; so do we.
         const timer = setTimeout(() => {
@@ -144,8 +150,13 @@ export class Sandbox {
     for (const stream of [worker.stdout, worker.stderr]) {
       readline.createInterface({ input: stream }).on('line', (line) => this.options.log(line));
     }
-    let initDone = () => {};
-    this.initialized = new Promise<void>((resolve) => (initDone = resolve));
+    this.initDone = false;
+    let settle = () => {};
+    this.initialized = new Promise<void>((resolve) => (settle = resolve));
+    const initDone = () => {
+      if (this.worker === worker) this.initDone = true;
+      settle();
+    };
     worker.on('message', (message: ({ id: number } & InvocationOutcome) | { ready: true }) => {
       if ('ready' in message) return initDone();
       if (!this.pending || this.pending.id !== message.id) return;
