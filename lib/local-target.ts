@@ -1,4 +1,5 @@
 import { AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { IConstruct } from 'constructs';
 import { IAspect, S3BackendConfig, TerraformResource } from 'cdktf';
 import { PipelinesConfig } from './config';
@@ -80,5 +81,28 @@ export class IgnoreEmulatorGaps implements IAspect {
     const current = node.lifecycle?.ignoreChanges;
     if (current === 'all') return;
     node.lifecycle = { ...node.lifecycle, ignoreChanges: [...new Set([...(current ?? []), ...untracked])] };
+  }
+}
+
+/**
+ * Tag on an event source mapping of the local target that the local data plane
+ * (`npm run serve:local`) runs: the mapping is deployed disabled, because moto runs an enabled SQS
+ * mapping itself inside every SendMessage (moto/sqs/models.py `Queue.add_message`: it receives the
+ * queued messages, raising their receive count, tries to invoke the function in Docker and, without
+ * Docker, makes them visible again), which moves valid messages to the dead-letter queue and, racing
+ * another receiver, answers SendMessage with a 500 (`list.remove(x): x not in list` in
+ * `receive_message`). moto skips a mapping whose Enabled is false (`if not esm.enabled: continue`).
+ */
+export const LOCAL_MAPPING_TAG = 'local:run-by';
+export const LOCAL_MAPPING_RUNNER = 'serve:local';
+
+/** Deploys every enabled event source mapping disabled in moto and tagged for the local data plane (local target only). */
+export class MappingsRunByLocalPlane implements IAspect {
+  visit(node: IConstruct): void {
+    if (!(node instanceof LambdaEventSourceMapping)) return;
+    // A mapping deployed disabled stays disabled: the local data plane does not run it either.
+    if (node.enabledInput === false) return;
+    node.enabled = false;
+    node.tags = { ...(node.tagsInput ?? {}), [LOCAL_MAPPING_TAG]: LOCAL_MAPPING_RUNNER };
   }
 }

@@ -4,7 +4,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { PipelinesConfig, PROJECT_NAME, resourcePrefix } from './config';
 import { AlarmTopic } from './constructs/alarm-topic';
 import { PipelineDashboard } from './constructs/dashboard';
-import { IgnoreEmulatorGaps, localBackendSettings, localProviderSettings } from './local-target';
+import { IgnoreEmulatorGaps, localBackendSettings, localProviderSettings, MappingsRunByLocalPlane } from './local-target';
 import { AlarmActions, AlarmThresholds, IMonitorable } from './monitoring';
 
 export interface PipelineStackProps {
@@ -41,7 +41,10 @@ export abstract class PipelineStack extends TerraformStack {
       ...(props.config.target === 'local' ? localProviderSettings(props.config) : {}),
     });
 
-    if (props.config.target === 'local') Aspects.of(this).add(new IgnoreEmulatorGaps());
+    if (props.config.target === 'local') {
+      Aspects.of(this).add(new IgnoreEmulatorGaps());
+      Aspects.of(this).add(new MappingsRunByLocalPlane());
+    }
 
     // S3-native state locking (use_lockfile) arrived in Terraform 1.11.
     this.addOverride('terraform.required_version', '>= 1.11.0');

@@ -44,6 +44,11 @@ export interface DataPlane {
   readonly endpoints: Readonly<Record<string, { api_url: string }>>;
   readonly notices: readonly string[];
   stop(): Promise<void>;
+  /**
+   * Stops at once, as a crash (SIGKILL) would: connections dropped, nothing in flight acknowledged
+   * (SQS messages not deleted, Kinesis positions not checkpointed), endpoints.json left behind.
+   */
+  abandon(): Promise<void>;
 }
 
 export const ENDPOINTS_FILE = 'endpoints.json';
@@ -130,6 +135,13 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
       await sdkProxy.stop();
       functionLogs.close();
       if (fs.existsSync(endpointsFile)) fs.rmSync(endpointsFile);
+    },
+    async abandon() {
+      eventSources.abandon();
+      server.closeAllConnections();
+      server.close();
+      await functions.stop();
+      functionLogs.close();
     },
   };
 }

@@ -4,6 +4,10 @@ import { ConfigError, loadConfig } from '../lib/config';
 import { readLocalDeployment } from '../local/deployment/local-deployment';
 import { PROJECT_ROOT } from '../lib/bundling';
 import { LOCAL_OUTDIR } from './lib/synth';
+import { formatFigures, LoadFigures, LoadTarget, measureLoad } from './lib/bench-load';
+import { commentsLoad, PipelineLoad, proxyLoad, putRecordLoad, webhookLoad } from './lib/load-pipelines';
+import { call } from './lib/smoke-http';
+import { outputString, smokeTarget } from './lib/smoke-target';
 
 /**
  * `npm run bench:local`: the local data plane's figures, after `npm run deploy:local` (and
@@ -14,13 +18,19 @@ import { LOCAL_OUTDIR } from './lib/synth';
  *      Lambda proxy (GET /health of the customers API, target p50 <= 20 ms) and a mapping-template
  *      AWS integration (PUT /<stream> of the PutRecord API, target p50 <= 15 ms)
  *   3. `npm run smoke -- --target local` of every pipeline, wall clock (target <= 60 s)
+ *   4. load, per pipeline: throughput, p50/p99 at concurrency 1, 8 and 32 (3 runs each, min/median/max),
+ *      the requests lost (accepted but never stored, logged or in the stream), next to a floor measured
+ *      in the same run (a bare Node http server answering the same body); `--load-only` runs just this
  */
 // Run directly (not through npx) so that SIGTERM reaches serve:local itself.
 const TS_NODE = require.resolve('ts-node/dist/bin');
 const WARMUP = 20;
 const SAMPLES = 200;
+const LOAD_RUNS = 3;
+const READ_REQUESTS = 400;
+const WRITE_REQUESTS = 100;
 
-async function main(): Promise<void> {
+async function main(args: readonly string[]): Promise<void> {
   const config = loadConfig({ env: process.env });
   const deployment = await readLocalDeployment(LOCAL_OUTDIR, { endpoint: config.localEndpoint, region: config.region });
   const putKey = deployment.find((s) => s.name === 'apigw-kinesis-putrecord')?.outputs.api_key_value as string | undefined;
@@ -33,6 +43,10 @@ async function main(): Promise<void> {
     const ready = Date.now() - started;
     const figures: string[] = [`serve:local ready: ${ready} ms wall clock (${readyMs} ms inside the process); target <= 5000 ms`];
 
+    if (args.includes('--load-only')) {
+      process.stdout.write(`\nbench:local load (${new Date().toISOString()})\n${formatFigures(await loadPhase(config))}\n`);
+      return;
+    }
     const health = `${urls['apigw-lambda-dynamodb-customers']}/health`;
     figures.push(`Lambda proxy GET /health: ${describe(await measure(() => fetch(health)))}; target p50 <= 20 ms`);
     if (putKey) {
@@ -44,10 +58,58 @@ async function main(): Promise<void> {
     const smokeStarted = Date.now();
     const smokeCode = await runToEnd(process.execPath, [TS_NODE, '--swc', 'scripts/smoke.ts', '--target', 'local']);
     figures.push(`smoke --target local (all pipelines): ${((Date.now() - smokeStarted) / 1000).toFixed(1)} s wall clock, exit ${smokeCode}; target <= 60 s`);
-    process.stdout.write(`\nbench:local (${new Date().toISOString()})\n${figures.map((f) => `  ${f}`).join('\n')}\n`);
+    const load = formatFigures(await loadPhase(config));
+    process.stdout.write(`\nbench:local (${new Date().toISOString()})\n${figures.map((f) => `  ${f}`).join('\n')}\n\nload, ${LOAD_RUNS} runs each (min/median/max):\n${load}\n`);
   } finally {
     serve.kill('SIGTERM');
   }
+}
+
+/** Every pipeline's route under load; the write routes count what they lose. */
+async function loadPhase(config: ReturnType<typeof loadConfig>): Promise<LoadFigures[]> {
+  const target = smokeTarget('local', config);
+  const customers = await target.outputs('apigw-lambda-dynamodb-customers');
+  const api = outputString(customers, 'api_url', 'apigw-lambda-dynamodb-customers').replace(/\/$/, '');
+  const key = outputString(customers, 'api_key_value', 'apigw-lambda-dynamodb-customers');
+  const created = await call(`${api}/customers`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ name: 'Bench', email: 'bench@example.com' }) });
+  const id = created.json().id as string;
+  const get = (url: string, headers: Record<string, string> = {}) => async (): Promise<LoadTarget['sample'] & { send(): Promise<number> }> => {
+    const r = await call(url, { headers });
+    return { status: r.status, contentType: r.headers.get('content-type') ?? 'application/json', body: r.text, send: async () => (await call(url, { headers })).status };
+  };
+  const reads: [string, Awaited<ReturnType<ReturnType<typeof get>>>][] = [
+    ['customers GET /health (Lambda proxy)', await get(`${api}/health`)()],
+    ['customers GET /customers/{id} (API key, Lambda, DynamoDB)', await get(`${api}/customers/${id}`, { 'x-api-key': key })()],
+  ];
+  const all: LoadFigures[] = [];
+  for (const [label, read] of reads) {
+    all.push(...(await measureLoad({ label, send: () => read.send(), sample: read }, READ_REQUESTS, LOAD_RUNS)));
+  }
+  let runs = 0;
+  const writes: ((run: string) => Promise<PipelineLoad>)[] = [
+    (run) => webhookLoad(target, run),
+    (run) => commentsLoad(target, run),
+    // One partition key per request in flight: each key's puts are sent in order.
+    (run) => putRecordLoad(target, run, 32),
+    (run) => proxyLoad(target, run, 32),
+  ];
+  for (const make of writes) {
+    const probe = await make(`bench-probe-${Date.now()}`);
+    await probe.send(0);
+    const fresh = async () => {
+      const instance = await make(`bench-${Date.now()}-${runs++}`);
+      const lost = async (ms: number) => {
+        const report = await instance.lost(ms);
+        await instance.cleanup();
+        return report;
+      };
+      return { send: (i: number) => instance.send(i), lost };
+    };
+    all.push(...(await measureLoad({ label: probe.name, send: (i) => probe.send(i), sample: { ...probe.last }, fresh }, WRITE_REQUESTS, LOAD_RUNS)));
+    await probe.cleanup();
+  }
+  await call(`${api}/customers/${id}`, { method: 'DELETE', headers: { 'x-api-key': key } });
+  return all;
 }
 
 function waitForReady(child: ChildProcess, urls: Record<string, string>): Promise<number> {
@@ -94,7 +156,7 @@ function runToEnd(command: string, args: string[]): Promise<number> {
   });
 }
 
-main().catch((error: Error) => {
+main(process.argv.slice(2)).catch((error: Error) => {
   console.error(error instanceof ConfigError ? error.message : `bench:local: ${error.message}`);
   process.exit(1);
 });

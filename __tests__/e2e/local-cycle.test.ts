@@ -77,11 +77,13 @@ describe('the local data plane (serve:local) and the smoke contract', () => {
     await plane?.stop();
   });
 
+  // Every plane of this deployment: a free port, the same local folder (endpoints, logs, checkpoints).
+  const startPlane = async () =>
+    startDataPlane({ endpoint: moto.endpoint, region: 'us-east-1', port: await freePort(), outdir: path.join(tmp, 'cdktf.out'), localDir, log: (l) => serveLog.push(l), sqsRetrySeconds: 2 });
+
   it('serves every deployed API and writes endpoints.json with each stack\'s api_url', async () => {
     localDir = path.join(tmp, 'local');
-    plane = await timings.time('serve:local start', async () =>
-      startDataPlane({ endpoint: moto.endpoint, region: 'us-east-1', port: await freePort(), outdir: path.join(tmp, 'cdktf.out'), localDir, log: (l) => serveLog.push(l), sqsRetrySeconds: 2 }),
-    );
+    plane = await timings.time('serve:local start', startPlane);
     const endpoints = JSON.parse(fs.readFileSync(path.join(localDir, ENDPOINTS_FILE), 'utf8')) as Record<string, { api_url: string }>;
     expect(Object.keys(endpoints).sort()).toEqual([...CONTRACT_STACKS].sort());
     for (const { api_url } of Object.values(endpoints)) expect(api_url.startsWith(`${plane.url}/`)).toBe(true);
@@ -108,7 +110,19 @@ describe('the local data plane (serve:local) and the smoke contract', () => {
   const context = (): PlaneContext => {
     if (!plane) throw new Error('serve:local did not start');
     const outdir = path.join(tmp, 'cdktf.out');
-    return { moto, plane, config: config(), stacks, outdir, localDir, target: smokeTarget('local', config(), { localDir, outdir }) };
+    return {
+      moto,
+      plane,
+      config: config(),
+      stacks,
+      outdir,
+      localDir,
+      target: smokeTarget('local', config(), { localDir, outdir }),
+      startPlane,
+      usePlane: (next) => {
+        plane = next;
+      },
+    };
   };
   for (const suite of PLANE_SUITES) suite(context);
 });

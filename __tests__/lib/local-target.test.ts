@@ -1,5 +1,5 @@
 import { Testing, TerraformStack } from 'cdktf';
-import { EMULATOR_UNTRACKED_ATTRIBUTES } from '../../lib/local-target';
+import { EMULATOR_UNTRACKED_ATTRIBUTES, LOCAL_MAPPING_RUNNER, LOCAL_MAPPING_TAG } from '../../lib/local-target';
 import { buildStacks } from '../../stacks';
 import { testConfig, TfJson } from '../support/synth';
 
@@ -69,4 +69,12 @@ it('sends every service a stack uses to the emulator, so nothing of the local ta
       expect({ name, type, emulated: endpoints.includes(service) }).toEqual({ name, type, emulated: true });
     }
   }
+});
+
+it('deploys every event source mapping disabled in the emulator and tagged for serve:local, on the local target only', () => {
+  const mappings = (tfs: Map<string, TfJson>) => [...tfs.values()].flatMap((tf) => Object.values(tf.resource?.aws_lambda_event_source_mapping ?? {}));
+  // The SQS mapping (webhook) and the Kinesis mapping (comments) at least.
+  expect(mappings(local).length).toBeGreaterThanOrEqual(2);
+  for (const m of mappings(local)) expect({ enabled: m.enabled, tags: m.tags }).toEqual({ enabled: false, tags: { [LOCAL_MAPPING_TAG]: LOCAL_MAPPING_RUNNER } });
+  for (const m of mappings(real)) expect({ enabled: m.enabled, tags: m.tags }).toEqual({ enabled: undefined, tags: undefined });
 });

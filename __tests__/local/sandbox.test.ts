@@ -53,4 +53,14 @@ describe('Lambda sandbox (worker per warm environment)', () => {
     expect(await sandbox.invoke({ sleep: 5000 }, context(200))).toMatchObject({ ok: false, error: { errorType: 'Sandbox.Timedout' } });
     expect(await sandbox.invoke({}, context())).toMatchObject({ ok: true, result: { calls: 1 } });
   });
+
+  it('starts the function timeout after the init phase, which has a limit of its own', async () => {
+    // A module whose init (top-level code) blocks for longer than the function's timeout.
+    const slowDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-sandbox-slow-'));
+    fs.writeFileSync(path.join(slowDir, 'index.js'), 'const until = Date.now() + 600; while (Date.now() < until) {}\nexports.handler = async () => "ok";');
+    const sandbox = new Sandbox({ functionName: 'slow', codeDir: slowDir, handler: 'index.handler', env: {}, log: () => undefined });
+    sandboxes.push(sandbox);
+    expect(await sandbox.invoke({}, context(300))).toEqual({ ok: true, result: 'ok' });
+    fs.rmSync(slowDir, { recursive: true, force: true });
+  });
 });

@@ -1,9 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { EventSourceMappingConfiguration, LambdaClient, ListEventSourceMappingsCommand, ListTagsCommand } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { emulatorClient, EmulatorTarget } from '../aws/clients';
+import { LOCAL_MAPPING_RUNNER, LOCAL_MAPPING_TAG } from '../../lib/local-target';
 import { DeployedStack } from '../deployment/local-deployment';
 import { FunctionRegistry } from '../lambda/functions';
 import { Checkpoints } from './checkpoints';
@@ -27,7 +28,16 @@ export interface EventSourcesOptions {
 
 export interface RunningEventSources {
   readonly notices: string[];
+  /** Lets the batches in flight finish, then stops. */
   stop(): Promise<void>;
+  /** Stops at once, as a crash would: batches in flight are neither deleted, checkpointed nor forwarded. */
+  abandon(): void;
+}
+
+/** What every poller offers the data plane. */
+interface Poller {
+  stop(): Promise<void>;
+  abandon(): void;
 }
 
 export async function startEventSources(options: EventSourcesOptions): Promise<RunningEventSources> {
@@ -38,7 +48,7 @@ export async function startEventSources(options: EventSourcesOptions): Promise<R
   const dynamodb = emulatorClient(DynamoDBClient, target);
   const streams = emulatorClient(DynamoDBStreamsClient, target);
   const notices: string[] = [];
-  const running: { stop(): Promise<void> }[] = [];
+  const running: Poller[] = [];
   const checkpoints = new Checkpoints(options.checkpointFile);
 
   const mappings = [];
@@ -51,7 +61,11 @@ export async function startEventSources(options: EventSourcesOptions): Promise<R
   }
   for (const m of mappings) {
     const arn = m.EventSourceArn ?? '';
-    if (m.State && m.State !== 'Enabled') continue;
+    const runner = await runnerOf(lambda, m);
+    if (runner === 'nobody') continue;
+    if (runner === 'moto too' && arn.startsWith('arn:aws:sqs:')) {
+      notices.push(`SQS mapping ${m.UUID} is enabled in the emulator, which runs it too on every SendMessage (raising receive counts): deploy it with \`npm run deploy:local\` (disabled in moto, tagged ${LOCAL_MAPPING_TAG}=${LOCAL_MAPPING_RUNNER})`);
+    }
     const reportBatchItemFailures = (m.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures');
     if (m.FilterCriteria?.Filters?.length) notices.push(`event source mapping ${m.UUID}: filter criteria are not applied locally`);
     if (arn.startsWith('arn:aws:sqs:')) {
@@ -105,7 +119,7 @@ export async function startEventSources(options: EventSourcesOptions): Promise<R
   }
 
   for (const destination of await findLocalDestinations(dynamodb)) {
-    const forwarder = new TableKinesisForwarder(destination, { dynamodb, streams, kinesis }, target.region, log);
+    const forwarder = new TableKinesisForwarder(destination, { dynamodb, streams, kinesis }, target.region, log, checkpoints);
     await forwarder.start();
     running.push(forwarder);
     notices.push(
@@ -117,5 +131,20 @@ export async function startEventSources(options: EventSourcesOptions): Promise<R
     async stop() {
       await Promise.all(running.map((r) => r.stop()));
     },
+    abandon() {
+      for (const r of running) r.abandon();
+    },
   };
+}
+
+/**
+ * Who runs a mapping: `deploy:local` deploys each enabled mapping disabled in the emulator and
+ * tagged for this data plane (see MappingsRunByLocalPlane); a mapping enabled in the emulator is
+ * run here as well; a mapping deployed disabled by its owner is run by nobody, as on AWS.
+ */
+export async function runnerOf(lambda: LambdaClient, m: EventSourceMappingConfiguration): Promise<'local plane' | 'moto too' | 'nobody'> {
+  if (!m.State || m.State === 'Enabled') return 'moto too';
+  if (!m.EventSourceMappingArn) return 'nobody';
+  const { Tags } = await lambda.send(new ListTagsCommand({ Resource: m.EventSourceMappingArn }));
+  return Tags?.[LOCAL_MAPPING_TAG] === LOCAL_MAPPING_RUNNER ? 'local plane' : 'nobody';
 }

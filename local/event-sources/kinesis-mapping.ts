@@ -40,6 +40,7 @@ const MAX_ATTEMPTS_PER_BATCH = 50_000;
 
 export class KinesisMapping {
   private running = true;
+  private abandoned = false;
   private loops: Promise<void>[] = [];
 
   constructor(
@@ -59,6 +60,12 @@ export class KinesisMapping {
   async stop(): Promise<void> {
     this.running = false;
     await Promise.all(this.loops);
+  }
+
+  /** Stops without checkpointing what is in flight: a restart delivers those records again. */
+  abandon(): void {
+    this.running = false;
+    this.abandoned = true;
   }
 
   private async pollShard(shardId: string): Promise<void> {
@@ -89,6 +96,7 @@ export class KinesisMapping {
           const batch = buffer.slice(0, this.config.batchSize);
           buffer = buffer.slice(batch.length);
           await this.deliver(shardId, batch);
+          if (this.abandoned) return;
           this.checkpoints.set(this.config.uuid, shardId, batch[batch.length - 1].SequenceNumber!);
         }
         if (!iterator) break;

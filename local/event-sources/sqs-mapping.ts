@@ -8,6 +8,11 @@ import { deliverBatch } from './invoke-record';
  * stay on the queue; a function error leaves the whole batch. Messages left on the queue come back
  * after the visibility timeout, and the queue's redrive policy (run by the emulator) moves them to
  * the dead-letter queue after maxReceiveCount receives.
+ *
+ * With `retrySeconds` (serve:local's default), a received batch is leased for that long (at least
+ * 2 s) and the lease is renewed while the function runs: a batch whose poller died (serve:local
+ * killed) comes back after seconds, not after the queue's visibility timeout, and a slow batch is
+ * not received a second time while it still runs.
  * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
  */
@@ -22,8 +27,11 @@ export interface SqsMappingConfig {
   readonly retrySeconds?: number;
 }
 
+const MIN_LEASE_SECONDS = 2;
+
 export class SqsMapping {
   private running = true;
+  private abandoned = false;
   private loop?: Promise<void>;
 
   constructor(
@@ -42,6 +50,16 @@ export class SqsMapping {
     await this.loop;
   }
 
+  /** Stops without deleting or releasing what is in flight: those messages come back when their lease ends. */
+  abandon(): void {
+    this.running = false;
+    this.abandoned = true;
+  }
+
+  private get leaseSeconds(): number | undefined {
+    return this.config.retrySeconds === undefined ? undefined : Math.max(MIN_LEASE_SECONDS, this.config.retrySeconds);
+  }
+
   private async run(): Promise<void> {
     const queueName = this.config.queueArn.split(':').pop()!;
     const { QueueUrl } = await this.sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
@@ -53,12 +71,13 @@ export class SqsMapping {
             // ReceiveMessage returns at most 10; larger batch sizes need a batching window, which gathers several receives.
             MaxNumberOfMessages: Math.min(10, this.config.batchSize),
             WaitTimeSeconds: 1,
+            VisibilityTimeout: this.leaseSeconds,
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
           }),
         );
         const messages = received.Messages ?? [];
-        if (messages.length > 0) await this.process(QueueUrl!, messages);
+        if (messages.length > 0 && !this.abandoned) await this.process(QueueUrl!, messages);
       } catch (error) {
         if (!this.running) break;
         this.log(`SQS mapping ${this.config.uuid}: ${(error as Error).message}`);
@@ -70,7 +89,14 @@ export class SqsMapping {
   private async process(queueUrl: string, messages: Message[]): Promise<void> {
     const event = { Records: messages.map((m) => sqsRecord(m, this.config.queueArn, this.config.region)) };
     const ids = messages.map((m) => m.MessageId!);
-    const outcome = await deliverBatch(this.functions, this.config.functionArn, event, ids, this.config.reportBatchItemFailures);
+    const renewal = this.renewLease(queueUrl, messages);
+    let outcome: Awaited<ReturnType<typeof deliverBatch>>;
+    try {
+      outcome = await deliverBatch(this.functions, this.config.functionArn, event, ids, this.config.reportBatchItemFailures);
+    } finally {
+      clearInterval(renewal);
+    }
+    if (this.abandoned) return;
     const failed = outcome.kind === 'success' ? [] : outcome.kind === 'partial' ? outcome.failed : ids;
     const succeeded = messages.filter((m) => !failed.includes(m.MessageId!));
     if (succeeded.length > 0) {
@@ -88,6 +114,16 @@ export class SqsMapping {
         );
       }
     }
+  }
+
+  private renewLease(queueUrl: string, messages: Message[]): NodeJS.Timeout | undefined {
+    const lease = this.leaseSeconds;
+    if (lease === undefined) return undefined;
+    return setInterval(() => {
+      if (this.abandoned) return;
+      const entries = messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: lease }));
+      this.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries })).catch((e: Error) => this.log(`SQS mapping ${this.config.uuid}: lease not renewed: ${e.message}`));
+    }, (lease * 1000) / 2);
   }
 }
 

@@ -3,6 +3,7 @@ import { DescribeTableCommand, DynamoDBClient, ListTablesCommand, ListTagsOfReso
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, _Record } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { LOCAL_DESTINATION_TAG } from '../../lib/constructs/table-kinesis-destination';
+import { Checkpoints } from './checkpoints';
 
 /**
  * Kinesis Data Streams for DynamoDB, which moto lacks (no EnableKinesisStreamingDestination): for
@@ -40,6 +41,7 @@ export async function findLocalDestinations(dynamodb: DynamoDBClient): Promise<T
 
 export class TableKinesisForwarder {
   private running = true;
+  private abandoned = false;
   private loops: Promise<void>[] = [];
 
   constructor(
@@ -47,9 +49,16 @@ export class TableKinesisForwarder {
     private readonly clients: { dynamodb: DynamoDBClient; streams: DynamoDBStreamsClient; kinesis: KinesisClient },
     private readonly region: string,
     private readonly log: (line: string) => void,
+    private readonly checkpoints: Checkpoints = new Checkpoints(),
   ) {}
 
-  /** Starts from the stream's current end: a change made while the data plane is stopped is not forwarded. */
+  /**
+   * Resumes after the last forwarded change (kept in the checkpoints across restarts, so a change
+   * made while serve:local was stopped or killed is forwarded when it starts again); the first
+   * time, from the stream's current end. A change forwarded but not yet checkpointed when
+   * serve:local was killed is forwarded again: AWS documents that this destination may also
+   * deliver a change record more than once ("Kinesis Data Streams for DynamoDB ... duplicate records").
+   */
   async start(): Promise<void> {
     const { Table } = await this.clients.dynamodb.send(new DescribeTableCommand({ TableName: this.destination.tableName }));
     const streamArn = Table?.LatestStreamArn;
@@ -63,14 +72,37 @@ export class TableKinesisForwarder {
     await Promise.all(this.loops);
   }
 
+  abandon(): void {
+    this.running = false;
+    this.abandoned = true;
+  }
+
+  private get checkpointKey(): string {
+    return `table:${this.destination.tableName}`;
+  }
+
   private async forwardShard(streamArn: string, shardId: string): Promise<void> {
     let iterator: string | undefined;
     while (this.running) {
       try {
-        iterator ??= (await this.clients.streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'LATEST' }))).ShardIterator;
+        const after = this.checkpoints.get(this.checkpointKey, shardId) ?? (await this.markEnd(streamArn, shardId));
+        iterator ??= (
+          await this.clients.streams.send(
+            new GetShardIteratorCommand({
+              StreamArn: streamArn,
+              ShardId: shardId,
+              // '' is "the stream was empty at the first start": everything from its beginning is new.
+              ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+            }),
+          )
+        ).ShardIterator;
         const page = await this.clients.streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
         iterator = page.NextShardIterator;
-        for (const record of page.Records ?? []) await this.forward(record);
+        for (const record of page.Records ?? []) {
+          await this.forward(record);
+          if (this.abandoned) return;
+          this.checkpoints.set(this.checkpointKey, shardId, record.dynamodb!.SequenceNumber!);
+        }
         if (!iterator) break;
       } catch (error) {
         if (!this.running) break;
@@ -79,6 +111,23 @@ export class TableKinesisForwarder {
       }
       await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
     }
+  }
+
+  /**
+   * The first start begins at the stream's end: checkpointing its last change at once means a
+   * change made after this start is forwarded even if serve:local is killed before it forwards one.
+   */
+  private async markEnd(streamArn: string, shardId: string): Promise<string> {
+    let iterator = (await this.clients.streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    let last: string | undefined;
+    for (let page = 0; iterator && page < 10_000; page++) {
+      const { Records, NextShardIterator } = await this.clients.streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      if (!Records?.length) break;
+      last = Records[Records.length - 1].dynamodb?.SequenceNumber ?? last;
+      iterator = NextShardIterator;
+    }
+    this.checkpoints.set(this.checkpointKey, shardId, last ?? '');
+    return last ?? '';
   }
 
   private async forward(record: _Record): Promise<void> {

@@ -51,6 +51,7 @@ try {
 } catch (e) {
   initError = e;
 }
+parentPort.postMessage({ ready: true });
 const describe = (e) => ({ errorType: (e && e.name) || 'Error', errorMessage: String((e && e.message) || e), trace: e && e.stack ? String(e.stack).split('\\n') : [] });
 parentPort.on('message', async ({ id, event, context }) => {
   if (initError) return parentPort.postMessage({ id, ok: false, error: describe(initError) });
@@ -67,8 +68,15 @@ parentPort.on('message', async ({ id, event, context }) => {
 
 let invocationIds = 0;
 
+// Lambda's init phase has a limit of its own; the function's timeout starts with the invocation.
+// https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html#runtimes-lifecycle-ib
+const INIT_LIMIT_MS = 10_000;
+
 export class Sandbox {
   private worker?: Worker;
+  /** Settles when the current worker has run the module's init (or failed to start). */
+  private initialized: Promise<void> = Promise.resolve();
+  private initDone = false;
   private pending?: { id: number; resolve: (o: InvocationOutcome) => void; timer: NodeJS.Timeout };
   /** True while an event is being handled: a sandbox takes one event at a time. */
   busy = false;
@@ -84,6 +92,17 @@ export class Sandbox {
     const worker = this.ensureWorker();
     const id = ++invocationIds;
     try {
+      if (!this.initDone) {
+        let limit: NodeJS.Timeout | undefined;
+        const initTimer = new Promise<'timeout'>((resolve) => (limit = setTimeout(resolve, INIT_LIMIT_MS, 'timeout')));
+        const outcome = await Promise.race([this.initialized, initTimer]);
+        clearTimeout(limit);
+        if (outcome === 'timeout') {
+          this.discard();
+          return { ok: false, error: { errorType: 'Sandbox.InitTimeout', errorMessage: `Init phase did not end within ${INIT_LIMIT_MS / 1000} seconds` } };
+        }
+        if (this.worker !== worker) return { ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited during init' } };
+      }
       return await new Promise<InvocationOutcome>((resolve) => {
         // Lambda stops the function at its timeout and discards the environment; so do we.
         const timer = setTimeout(() => {
@@ -131,7 +150,15 @@ export class Sandbox {
     for (const stream of [worker.stdout, worker.stderr]) {
       readline.createInterface({ input: stream }).on('line', (line) => this.options.log(line));
     }
-    worker.on('message', (message: { id: number } & InvocationOutcome) => {
+    this.initDone = false;
+    let settle = () => {};
+    this.initialized = new Promise<void>((resolve) => (settle = resolve));
+    const initDone = () => {
+      if (this.worker === worker) this.initDone = true;
+      settle();
+    };
+    worker.on('message', (message: ({ id: number } & InvocationOutcome) | { ready: true }) => {
+      if ('ready' in message) return initDone();
       if (!this.pending || this.pending.id !== message.id) return;
       const { resolve, timer } = this.pending;
       clearTimeout(timer);
@@ -140,12 +167,14 @@ export class Sandbox {
     });
     // A worker discarded at a timeout exits later: only the current worker may fail the pending event.
     worker.on('error', (error) => {
+      initDone();
       if (this.worker !== worker) return;
       this.options.log(`sandbox crashed: ${error.message}`);
       this.worker = undefined;
       this.failPending({ errorType: 'Runtime.ExitError', errorMessage: error.message });
     });
     worker.on('exit', (code) => {
+      initDone();
       if (this.worker !== worker) return;
       this.worker = undefined;
       this.failPending({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with code ${code}` });

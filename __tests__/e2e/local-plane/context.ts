@@ -22,6 +22,10 @@ export interface PlaneContext {
   readonly localDir: string;
   /** The smoke target of this deployment: outputs, SigV4 credentials, SDK client configuration. */
   readonly target: SmokeTarget;
+  /** Starts another data plane on this deployment with the shared plane's options (a free port, the same local folder). */
+  startPlane(): Promise<DataPlane>;
+  /** Makes `plane` the shared one, for the suites that follow and the cycle's clean-up; stop or abandon the old one first. */
+  usePlane(plane: DataPlane): void;
 }
 
 /** A suite registers its `describe`/`it` blocks; the context is ready inside hooks and tests. */
