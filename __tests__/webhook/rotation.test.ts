@@ -56,7 +56,7 @@ describe('webhook secret rotation', () => {
 
   it('creates the first value of an empty secret: a generated password for the configured user', async () => {
     secretId = await emptySecret();
-    await expect(readLogin(client, secretId)).rejects.toThrow(/no current value.*npm run webhook:rotate/s);
+    await expect(readLogin(client, secretId)).rejects.toThrow(/no current value.*npm run serve:local/s);
 
     firstVersion = await rotateNow(client, secretId, 'local');
 
