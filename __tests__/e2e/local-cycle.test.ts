@@ -6,10 +6,10 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { deployAll, destroyAll, EMULATOR_TF_ENV, planAll, synthesizeLocal } from '../../scripts/lib/local-cycle';
 import { countChanges, PlanJson, statefulRisks, summarizePlans } from '../../scripts/lib/plan-summary';
-import { hasLocalState, init, plan, PLAN_FILE, showPlanJson, stackJson, Timings } from '../../scripts/lib/stacks';
+import { init, keptOnDestroy, plan, PLAN_FILE, showPlanJson, stackJson, Timings } from '../../scripts/lib/stacks';
 import { SynthesizedStack } from '../../scripts/lib/synth';
 import { runTerraform, terraformEnv, toolchain } from '../../scripts/lib/terraform';
-import { emulatorClient, inventory, onlyTheStateBucket } from '../support/emulator-inventory';
+import { emulatorClient, inventory, onlyWhatOutlivesDestroy } from '../support/emulator-inventory';
 import { Moto, startMoto } from '../support/moto';
 import { DataPlane, ENDPOINTS_FILE, startDataPlane } from '../../local/data-plane';
 import { freePort, useEmulatorForSdk } from '../../scripts/lib/emulator';
@@ -53,7 +53,8 @@ afterAll(async () => {
 
 const client = <T>(Client: new (config: object) => T): T => emulatorClient(Client, moto.endpoint);
 
-const pipelineStacks = (): SynthesizedStack[] => stacks.filter((s) => !hasLocalState(s));
+// The stacks a destroy removes (not the state bucket nor the account-wide API Gateway role).
+const pipelineStacks = (): SynthesizedStack[] => stacks.filter((s) => !keptOnDestroy(s));
 
 it('deploys every stack', async () => {
   expect(stacks.length).toBeGreaterThanOrEqual(2);
@@ -189,11 +190,11 @@ it('refuses an apply while another run holds the state lock (S3 lock file)', asy
   await expect(s3.send(new HeadObjectCommand({ Bucket: backend.bucket, Key: lockKey }))).rejects.toMatchObject({ name: 'NotFound' });
 }, LONG);
 
-it('destroys every stack, leaving only the state bucket in the emulator', async () => {
+it('destroys every stack, leaving only the state bucket and the account-wide API Gateway role in the emulator', async () => {
   await destroyAll(stacks, { timings });
 
   const stateBucket = stackJson(pipelineStacks()[0]).terraform.backend.s3.bucket as string;
-  expect(await inventory(moto.endpoint)).toEqual(onlyTheStateBucket(stateBucket));
+  expect(await inventory(moto.endpoint)).toEqual(onlyWhatOutlivesDestroy(stateBucket));
 }, LONG);
 
 async function waitFor(condition: () => boolean, describe: () => string, timeoutMs: number): Promise<void> {

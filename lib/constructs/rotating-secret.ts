@@ -35,6 +35,19 @@ export interface RotatingSecretProps {
 }
 
 /**
+ * Days the secret's KMS key waits before it is deleted: at least the secret's recovery window, so a
+ * secret restored on its last recoverable day can still be decrypted. Destroy deletes the secret
+ * first (it refers to the key), so both waits start together. Secrets Manager keeps a deleted
+ * secret recoverable for RecoveryWindowInDays (7-30; 0 = ForceDeleteWithoutRecovery)
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html, and a key
+ * scheduled for deletion cannot decrypt anything; its waiting period is 7-30 days
+ * https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
+ */
+export function keyDeletionWindowDays(recoveryWindowInDays: number): number {
+  return Math.max(7, recoveryWindowInDays);
+}
+
+/**
  * A Secrets Manager secret whose value never passes through Terraform: it has no
  * `aws_secretsmanager_secret_version`, and its rotation Lambda creates the first value when the
  * rotation schedule is applied (Secrets Manager rotates immediately) and every later one. So the
@@ -70,7 +83,7 @@ export class RotatingSecret extends Construct {
     this.key = new KmsKey(this, 'Key', {
       description: `Encrypts the secret ${props.name}`,
       enableKeyRotation: true,
-      deletionWindowInDays: 7,
+      deletionWindowInDays: keyDeletionWindowDays(recoveryWindow),
     });
     new KmsAlias(this, 'KeyAlias', { name: `alias/${props.name.replace(/[^A-Za-z0-9/_-]/g, '-')}`, targetKeyId: this.key.keyId });
 
