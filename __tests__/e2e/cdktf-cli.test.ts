@@ -8,7 +8,7 @@ import { EMULATOR_TF_ENV } from '../../scripts/lib/local-cycle';
 import { terraformEnv, toolchain } from '../../scripts/lib/terraform';
 import { apiGatewayAccountRole, inventory, onlyWhatOutlivesDestroy, stateBucketSettings } from '../support/emulator-inventory';
 import { Moto, startMoto } from '../support/moto';
-import { apigwAccountRoleName } from '../../stacks/apigw-account/stack';
+import { apigwAccountRoleName } from '../../lib/config';
 
 /**
  * `cdktf deploy` and `cdktf destroy '*'`, the way the README tells a platform engineer to run
@@ -116,7 +116,7 @@ it("`cdktf destroy '*'` removes everything but the account-wide role, still set,
   expect(result.code).not.toBe(0);
   expect(result.output).toMatch(/Instance cannot be destroyed/);
   expect(result.output).toMatch(/Resource aws_s3_bucket\S* \(StateBucket\/\w+\)\s+has lifecycle\.prevent_destroy set/);
-  expect(result.output).toMatch(/Resource aws_api_gateway_account\S* \(CloudWatchRole\/\w+\)\s+has lifecycle\.prevent_destroy set/);
+  expect(result.output).toMatch(/Resource aws_(iam_role|iam_role_policy_attachment|api_gateway_account)\S* \(CloudWatchRole\/\w+\)\s+has lifecycle\.prevent_destroy set/);
 
   expect(await inventory(moto.endpoint)).toEqual(onlyWhatOutlivesDestroy(STATE_BUCKET));
   expect(await apiGatewayAccountRole(moto.endpoint)).toMatch(ACCOUNT_ROLE);

@@ -28,7 +28,7 @@ const CONTRACT_STACKS = Object.keys(CONTRACTS);
  * The whole local cycle, once, against a fresh emulator: deploy every stack (bootstrap first, its
  * state in a local file; every other stack's state in the emulator's S3 with a lock file), plan
  * again expecting nothing, summarize real plans, race a held state lock, destroy, and check that
- * only the state bucket is left. The tests share one deployment and run in order.
+ * only the state bucket and the account-wide API Gateway role are left. The tests share one deployment and run in order.
  */
 const LONG = 20 * 60_000;
 

@@ -20,7 +20,7 @@ import {
 import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { emulatorClient as localClient } from '../../local/aws/clients';
-import { apigwAccountRoleName } from '../../stacks/apigw-account/stack';
+import { apigwAccountRoleName } from '../../lib/config';
 
 /** What the emulator holds, read back through the real AWS APIs, for the deploy/destroy suites. */
 

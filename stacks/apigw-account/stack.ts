@@ -1,14 +1,9 @@
 import { Construct } from 'constructs';
-import { PipelinesConfig } from '../../lib/config';
+import { apigwAccountRoleName, PipelinesConfig } from '../../lib/config';
 import { PipelineStack } from '../../lib/pipeline-stack';
 import { ApiGatewayLoggingRole } from './api-gateway-logging-role';
 
 export const APIGW_ACCOUNT_STACK = 'apigw-account';
-
-/** The role's name: one per account and region (IAM names are account-wide, the setting is per region). */
-export function apigwAccountRoleName(region: string): string {
-  return `sp-apigw-cloudwatch-${region}`;
-}
 
 /**
  * The region's account-wide API Gateway CloudWatch role, without which no REST API stage can write
