@@ -127,10 +127,16 @@ export function deployerStatements(scope: DeployerScope): DeployerStatement[] {
     },
     {
       sid: 'EventSourceMappings',
-      actions: ['lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping', 'lambda:DeleteEventSourceMapping', 'lambda:ListTags', 'lambda:TagResource', 'lambda:UntagResource'],
+      actions: ['lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping', 'lambda:DeleteEventSourceMapping'],
       resources: [arn('lambda', 'event-source-mapping:*')],
       conditions: { ArnLike: { 'lambda:FunctionArn': functions } },
       why: 'Mapping ARNs carry a generated UUID, not a name; the condition names our functions',
+    },
+    {
+      sid: 'EventSourceMappingTags',
+      actions: ['lambda:ListTags', 'lambda:TagResource', 'lambda:UntagResource'],
+      resources: [arn('lambda', 'event-source-mapping:*')],
+      why: "Mapping ARNs carry a generated UUID, and the tag actions cannot be limited by function (lambda:FunctionArn is not in their request context): the region's mappings",
     },
     {
       sid: 'ApiGateway',
