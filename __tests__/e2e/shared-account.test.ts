@@ -15,7 +15,8 @@ import { Moto, startMoto } from '../support/moto';
  * state bucket and the account stack are deployed: a REST stage on the emulator does not check the
  * account's role, so a pipeline stack would prove nothing more here.
  */
-const LONG = 10 * 60_000;
+// Each terraform step takes seconds on a quiet machine but minutes on a busy one (measured up to 6).
+const LONG = 20 * 60_000;
 const SHARED_BUCKET = 'sp-shared-tfstate';
 const ACCOUNT_ROLE = new RegExp(`:role/${apigwAccountRoleName('us-east-1')}$`);
 const quiet = { env: EMULATOR_TF_ENV };
