@@ -8,6 +8,14 @@
 
 export type DeploymentTarget = 'aws' | 'local';
 
+/**
+ * Name of the account-wide API Gateway CloudWatch role: one per account and region (IAM names are
+ * account-wide, the setting is per region), the same whichever environment manages it.
+ */
+export function apigwAccountRoleName(region: string): string {
+  return `sp-apigw-cloudwatch-${region}`;
+}
+
 /** Who owns the account's API Gateway CloudWatch role: this app (`manage`), or someone else already (`existing`). */
 export type ApiGatewayAccountRoleMode = 'manage' | 'existing';
 

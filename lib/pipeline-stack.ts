@@ -18,6 +18,11 @@ export interface PipelineStackProps {
   readonly localStatePath?: string;
   /** Region of the stack's provider. @default the pipelines region (`PIPELINES_REGION`) */
   readonly providerRegion?: string;
+  /**
+   * The stack holds a setting of the whole account and region, shared by every environment there:
+   * its state key and default tags name no environment (see accountStateKey). @default false
+   */
+  readonly accountWide?: boolean;
 }
 
 /**
@@ -37,7 +42,7 @@ export abstract class PipelineStack extends TerraformStack {
     this.namePrefix = resourcePrefix(props.config, props.shortName);
     this.provider = new AwsProvider(this, 'aws', {
       region: props.providerRegion ?? props.config.region,
-      defaultTags: [{ tags: defaultTags(props.config, id) }],
+      defaultTags: [{ tags: defaultTags(props.config, id, props.accountWide) }],
       ...(props.config.target === 'local' ? localProviderSettings(props.config) : {}),
     });
 
@@ -55,7 +60,7 @@ export abstract class PipelineStack extends TerraformStack {
     }
     new S3Backend(this, {
       bucket: props.config.stateBucket,
-      key: stateKey(props.config, id),
+      key: props.accountWide ? accountStateKey(props.config, id) : stateKey(props.config, id),
       region: props.config.stateRegion,
       // `encrypt` is deliberately left unset. With `encrypt = true` and no `kms_key_id` the backend
       // sends `x-amz-server-side-encryption: AES256`, so state would be SSE-S3 although the bucket
@@ -132,15 +137,28 @@ export function usagePlanLimits(config: PipelinesConfig): UsagePlanLimits {
   return { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit, quotaPerDay: config.apiQuotaPerDay };
 }
 
-export function defaultTags(config: PipelinesConfig, stackId: string): Record<string, string> {
+export function defaultTags(config: PipelinesConfig, stackId: string, accountWide = false): Record<string, string> {
   return {
     project: PROJECT_NAME,
     pipeline: stackId,
-    environment: config.environment,
+    // Every environment of the account applies an account-wide stack; a tag naming one would flip.
+    environment: accountWide ? ACCOUNT_WIDE : config.environment,
     'managed-by': 'cdktf',
   };
 }
 
+/** What an account-wide stack has where others name their environment. */
+export const ACCOUNT_WIDE = '_account';
+
 export function stateKey(config: PipelinesConfig, stackId: string): string {
   return `${config.stateKeyPrefix}/${config.environment}/${stackId}.tfstate`;
+}
+
+/**
+ * `<prefix>/_account/<region>/<stack>.tfstate`: the same key for every environment of the account
+ * and region, so environments sharing a state bucket share one state of the setting. No environment
+ * can be called `_account` (PIPELINES_ENV starts with a letter), so it never meets an environment's keys.
+ */
+export function accountStateKey(config: PipelinesConfig, stackId: string): string {
+  return `${config.stateKeyPrefix}/${ACCOUNT_WIDE}/${config.region}/${stackId}.tfstate`;
 }

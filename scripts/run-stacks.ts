@@ -1,14 +1,15 @@
 import * as path from 'path';
 import { PROJECT_ROOT } from '../lib/bundling';
-import { apply, destroy, hasLocalState, init, plan, PLAN_FILE, Timings } from './lib/stacks';
+import { apply, destroy, hasLocalState, init, keptOnDestroy, plan, PLAN_FILE, Timings } from './lib/stacks';
 import { selectStacks, synthesize } from './lib/synth';
 import { toolchain } from './lib/terraform';
 
 /**
  * `npm run synth|diff|deploy|destroy [-- <stack>...]`: one stack, several, or (no names) all of
  * them, with Terraform run directly in each synthesized folder. Deploy goes in the order the app
- * registers stacks (the state bucket first), destroy in reverse. Deploy and destroy ask before
- * changing anything unless `--auto-approve` is given.
+ * registers stacks (the state bucket first), destroy in reverse, skipping the stacks Terraform
+ * refuses to destroy (the state bucket, the account-wide API Gateway role). Deploy and destroy ask
+ * before changing anything unless `--auto-approve` is given.
  *
  * With PIPELINES_TARGET=local they work on `.local/cdktf.out`, the folders `deploy:local` uses.
  *
@@ -41,6 +42,11 @@ async function main(argv: readonly string[]): Promise<void> {
   for (const stack of ordered) {
     if (flags.has('--remote-state-only') && hasLocalState(stack)) {
       console.log(`\n=== ${stack.name}: skipped (its state is a local file)`);
+      continue;
+    }
+    if (command === 'destroy' && keptOnDestroy(stack)) {
+      // The state bucket, and the account-wide API Gateway role other environments log through.
+      console.log(`\n=== ${stack.name}: kept (Terraform refuses to destroy it: prevent_destroy; see README "Deploying to AWS")`);
       continue;
     }
     console.log(`\n=== ${command} ${stack.name}`);

@@ -25,6 +25,21 @@ describe('RotatingSecret', () => {
     expect(onlyResource(tf, 'aws_secretsmanager_secret_rotation').rotation_rules).toEqual({ automatically_after_days: 30 });
   });
 
+  // A key pending deletion decrypts nothing, so it must wait at least as long as the secret stays
+  // recoverable; KMS takes 7-30 days. https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
+  it.each([
+    [0, 7],
+    [7, 7],
+    [20, 20],
+    [30, 30],
+  ])('with a %i-day recovery window, its key waits %i days before deletion', (recoveryWindowInDays, keyDays) => {
+    const s = testStack();
+    new RotatingSecret(s, 'S', { ...props, recoveryWindowInDays });
+    const tf = synthJson(s);
+    expect(onlyResource(tf, 'aws_secretsmanager_secret').recovery_window_in_days).toBe(recoveryWindowInDays);
+    expect(onlyResource(tf, 'aws_kms_key').deletion_window_in_days).toBe(keyDays);
+  });
+
   it('has no rotation schedule when asked not to (the emulator target)', () => {
     const s = testStack();
     new RotatingSecret(s, 'S', { ...props, scheduleRotation: false });

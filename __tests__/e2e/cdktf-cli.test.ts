@@ -6,8 +6,9 @@ import { PROJECT_ROOT } from '../../lib/bundling';
 import { SETTINGS } from '../../lib/config';
 import { EMULATOR_TF_ENV } from '../../scripts/lib/local-cycle';
 import { terraformEnv, toolchain } from '../../scripts/lib/terraform';
-import { apiGatewayAccountRole, inventory, onlyTheStateBucket, stateBucketSettings } from '../support/emulator-inventory';
+import { apiGatewayAccountRole, inventory, onlyWhatOutlivesDestroy, stateBucketSettings } from '../support/emulator-inventory';
 import { Moto, startMoto } from '../support/moto';
+import { apigwAccountRoleName } from '../../lib/config';
 
 /**
  * `cdktf deploy` and `cdktf destroy '*'`, the way the README tells a platform engineer to run
@@ -17,19 +18,22 @@ import { Moto, startMoto } from '../support/moto';
  *   backend's init fails while the bucket does not exist, so on a fresh account the state bucket is
  *   deployed on its own first; after that `cdktf deploy '*'` orders the stacks by their dependencies
  *   (state bucket, then the account's API Gateway role, then the pipelines);
- * - destroy removes every pipeline and the account role, then Terraform refuses to destroy the state
- *   bucket (prevent_destroy): the bucket, every one of its settings and every state object stay.
+ * - destroy removes every pipeline, then Terraform refuses to destroy the account-wide API Gateway
+ *   role (other environments of the account log through it; prevent_destroy) and cdktf stops before
+ *   the state bucket: the role stays set, and the bucket keeps every setting and state object.
  */
 const LONG = 20 * 60_000;
 const STATE_BUCKET = 'serverless-pipelines-tfstate-dev';
 const PIPELINE_STACKS = [
-  'apigw-account',
   'apigw-lambda-dynamodb-customers',
   'apigw-dynamodb-kinesis-lambda',
   'apigw-kinesis-proxy',
   'apigw-kinesis-putrecord',
   'apigw-sqs-lambda-dynamodb',
 ];
+// One state of the account-wide role for every environment of the account and region.
+const STATE_KEYS = [...PIPELINE_STACKS.map((s) => `serverless-pipelines/dev/${s}.tfstate`), 'serverless-pipelines/_account/us-east-1/apigw-account.tfstate'].sort();
+const ACCOUNT_ROLE = new RegExp(`:role/${apigwAccountRoleName('us-east-1')}$`);
 
 let moto: Moto;
 let tmp: string;
@@ -98,29 +102,30 @@ it("`cdktf deploy state-backend`, then `cdktf deploy '*'`, deploys every stack i
   expect(held.tables).toHaveLength(3);
   expect(held.restApis).toHaveLength(4);
   expect(held.httpApis).toHaveLength(1);
-  expect(await apiGatewayAccountRole(moto.endpoint)).toMatch(/:role\/sp-dev-apigw-cloudwatch$/);
+  expect(await apiGatewayAccountRole(moto.endpoint)).toMatch(ACCOUNT_ROLE);
   // Each pipeline's state went into the bucket the bootstrap created, under the bucket's KMS default.
   const settings = await stateBucketSettings(moto.endpoint, STATE_BUCKET);
-  expect(Object.keys(settings.stateObjects as object)).toEqual(PIPELINE_STACKS.map((s) => `serverless-pipelines/dev/${s}.tfstate`).sort());
+  expect(Object.keys(settings.stateObjects as object)).toEqual(STATE_KEYS);
 }, LONG);
 
-it("`cdktf destroy '*'` removes everything but the state bucket, which keeps every setting and every state object", async () => {
+it("`cdktf destroy '*'` removes everything but the account-wide role, still set, and the state bucket, which keeps every setting and state object", async () => {
   const result = await cdktf(['destroy', '*', '--auto-approve']);
   console.log(`cdktf destroy '*': ${result.seconds.toFixed(0)} s`);
-  // Terraform refuses the state-backend plan (prevent_destroy) before changing anything, and only there.
+  // Terraform refuses the apigw-account plan (prevent_destroy) before changing anything there, and
+  // cdktf stops: state-backend, which waits for it, is never tried (it would be refused as well).
   expect(result.code).not.toBe(0);
   expect(result.output).toMatch(/Instance cannot be destroyed/);
-  expect(result.output).toMatch(/Resource aws_s3_bucket\S* \(StateBucket\/\w+\)\s+has lifecycle\.prevent_destroy set/);
+  expect(result.output).toMatch(/Resource aws_(iam_role|iam_role_policy_attachment|api_gateway_account)\S* \(CloudWatchRole\/\w+\)\s+has lifecycle\.prevent_destroy set/);
+  expect(result.output).toMatch(/1 Stack waiting/);
 
-  expect(await inventory(moto.endpoint)).toEqual(onlyTheStateBucket(STATE_BUCKET));
-  // (reset_on_delete is off on the emulator, whose UpdateAccount cannot reset the setting: see
-  // ApiGatewayLoggingRoleProps.resetOnDelete; the aws target's reset is held by the synth test.)
+  expect(await inventory(moto.endpoint)).toEqual(onlyWhatOutlivesDestroy(STATE_BUCKET));
+  expect(await apiGatewayAccountRole(moto.endpoint)).toMatch(ACCOUNT_ROLE);
   expect(await stateBucketSettings(moto.endpoint, STATE_BUCKET)).toEqual({
     versioning: 'Enabled',
     encryption: 'aws:kms',
     publicAccessBlock: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
     ownership: 'BucketOwnerEnforced',
     lifecycle: ['expire-old-state-versions'],
-    stateObjects: Object.fromEntries(PIPELINE_STACKS.map((s) => [`serverless-pipelines/dev/${s}.tfstate`, 'aws:kms'])),
+    stateObjects: Object.fromEntries(STATE_KEYS.map((key) => [key, 'aws:kms'])),
   });
 }, LONG);

@@ -5,10 +5,10 @@ import * as path from 'path';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { deployAll, destroyAll, EMULATOR_TF_ENV, planAll, synthesizeLocal } from '../../scripts/lib/local-cycle';
 import { countChanges, PlanJson, statefulRisks, summarizePlans } from '../../scripts/lib/plan-summary';
-import { hasLocalState, init, plan, PLAN_FILE, showPlanJson, stackJson, Timings } from '../../scripts/lib/stacks';
+import { init, keptOnDestroy, plan, PLAN_FILE, showPlanJson, stackJson, Timings } from '../../scripts/lib/stacks';
 import { SynthesizedStack } from '../../scripts/lib/synth';
 import { runTerraform, terraformEnv, toolchain } from '../../scripts/lib/terraform';
-import { emulatorClient, inventory, onlyTheStateBucket } from '../support/emulator-inventory';
+import { emulatorClient, inventory, onlyWhatOutlivesDestroy } from '../support/emulator-inventory';
 import { Moto, startMoto } from '../support/moto';
 import { DataPlane, ENDPOINTS_FILE, startDataPlane } from '../../local/data-plane';
 import { freePort } from '../../scripts/lib/emulator';
@@ -26,7 +26,7 @@ const CONTRACT_STACKS = Object.keys(CONTRACTS);
  * The whole local cycle, once, against a fresh emulator: deploy every stack (bootstrap first, its
  * state in a local file; every other stack's state in the emulator's S3 with a lock file), plan
  * again expecting nothing, summarize real plans, race a held state lock, destroy, and check that
- * only the state bucket is left. The tests share one deployment and run in order.
+ * only the state bucket and the account-wide API Gateway role are left. The tests share one deployment and run in order.
  */
 const LONG = 20 * 60_000;
 
@@ -51,7 +51,8 @@ afterAll(async () => {
 
 const client = <T>(Client: new (config: object) => T): T => emulatorClient(Client, moto.endpoint);
 
-const pipelineStacks = (): SynthesizedStack[] => stacks.filter((s) => !hasLocalState(s));
+// The stacks a destroy removes (not the state bucket nor the account-wide API Gateway role).
+const pipelineStacks = (): SynthesizedStack[] => stacks.filter((s) => !keptOnDestroy(s));
 
 it('deploys every stack', async () => {
   expect(stacks.length).toBeGreaterThanOrEqual(2);
@@ -201,11 +202,11 @@ it('refuses an apply while another run holds the state lock (S3 lock file)', asy
   await expect(s3.send(new HeadObjectCommand({ Bucket: backend.bucket, Key: lockKey }))).rejects.toMatchObject({ name: 'NotFound' });
 }, LONG);
 
-it('destroys every stack, leaving only the state bucket in the emulator', async () => {
+it('destroys every stack, leaving only the state bucket and the account-wide API Gateway role in the emulator', async () => {
   await destroyAll(stacks, { timings });
 
   const stateBucket = stackJson(pipelineStacks()[0]).terraform.backend.s3.bucket as string;
-  expect(await inventory(moto.endpoint)).toEqual(onlyTheStateBucket(stateBucket));
+  expect(await inventory(moto.endpoint)).toEqual(onlyWhatOutlivesDestroy(stateBucket));
 }, LONG);
 
 async function waitFor(condition: () => boolean, describe: () => string, timeoutMs: number): Promise<void> {

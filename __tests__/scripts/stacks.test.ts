@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { forEachInDependencyOrder } from '../../scripts/lib/stacks';
+import { forEachInDependencyOrder, keptOnDestroy } from '../../scripts/lib/stacks';
 import { synthesize, SynthesizedStack } from '../../scripts/lib/synth';
 
 /**
@@ -25,6 +25,11 @@ describe('stack dependencies in the synthesized manifest', () => {
   it("makes every REST API wait for the account's API Gateway CloudWatch role (stages with access logs need it)", () => {
     for (const name of rest) expect(dependenciesOf(name)).toEqual(['state-backend', 'apigw-account']);
     expect(dependenciesOf('apigw-sqs-lambda-dynamodb')).toEqual(['state-backend']);
+  });
+
+  // What `npm run destroy` and destroy:local skip: Terraform would refuse them anyway.
+  it('knows which stacks outlive every destroy: the state bucket and the account-wide API Gateway role', () => {
+    expect(stacks.filter(keptOnDestroy).map((s) => s.name)).toEqual(['state-backend', 'apigw-account']);
   });
 
   it('with PIPELINES_APIGW_ACCOUNT_ROLE=existing, has no account stack and the REST APIs wait only for state-backend', () => {

@@ -20,6 +20,7 @@ import {
 import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { emulatorClient as localClient } from '../../local/aws/clients';
+import { apigwAccountRoleName } from '../../lib/config';
 
 /** What the emulator holds, read back through the real AWS APIs, for the deploy/destroy suites. */
 
@@ -49,15 +50,18 @@ export async function inventory(endpoint: string): Promise<Record<string, (strin
   };
 }
 
-/** The emulator after a full destroy: nothing of the project but the state bucket. */
-export function onlyTheStateBucket(bucket: string): Record<string, string[]> {
+/**
+ * The emulator after a full destroy: nothing of the project but what Terraform refuses to destroy,
+ * the state bucket and the account-wide API Gateway CloudWatch role (of the emulator's us-east-1).
+ */
+export function onlyWhatOutlivesDestroy(bucket: string): Record<string, string[]> {
   return {
     tables: [],
     streams: [],
     queues: [],
     functions: [],
     eventSourceMappings: [],
-    roles: [],
+    roles: [apigwAccountRoleName('us-east-1')],
     policies: [],
     restApis: [],
     apiKeys: [],

@@ -209,6 +209,14 @@ describe('webhook stack: credentials', () => {
     expect(resourcesOf(tf, 'aws_kms_key')[keyId]).not.toHaveProperty('policy');
   });
 
+  it.each(['dev', 'staging', 'prod'])('in %s, the key outlives the secret: its deletion window is at least the recovery window', (env) => {
+    const json = env === 'dev' ? tf : env === 'prod' ? prodTf : appStack('apigw-sqs-lambda-dynamodb', { PIPELINES_ENV: env });
+    const secret = onlyResource(json, 'aws_secretsmanager_secret');
+    const key = resourcesOf(json, 'aws_kms_key')[logicalIdOf(json, 'aws_kms_key', (k) => String(k.description).startsWith('Encrypts the secret'))];
+    expect(key.deletion_window_in_days).toBeGreaterThanOrEqual(secret.recovery_window_in_days as number);
+    expect(key.deletion_window_in_days).toBe(env === 'prod' ? 30 : 7);
+  });
+
   it('never carries a secret value: no secret version, no password anywhere in the JSON', () => {
     expect(resourcesOf(tf, 'aws_secretsmanager_secret_version')).toEqual({});
     const json = JSON.stringify(tf);

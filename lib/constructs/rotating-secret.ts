@@ -27,7 +27,8 @@ export interface RotatingSecretProps {
   /**
    * Create the rotation schedule (which also rotates at once, giving the secret its first value).
    * Off only for the local emulator: moto 5 fails RotateSecret with a Lambda on a secret that has
-   * no value yet, so there the first value comes from `npm run webhook:rotate`. @default true
+   * no value yet, so there `npm run serve:local` makes the first rotation with the same function,
+   * found through the local rotation tags below. @default true
    */
   readonly scheduleRotation?: boolean;
   /** Days a deleted secret stays recoverable: 0 (immediately gone) or 7-30. @default 30 */
@@ -40,6 +41,19 @@ export interface RotatingSecretProps {
  */
 export const LOCAL_ROTATION_FUNCTION_TAG = 'local:rotation-function';
 export const LOCAL_ROTATION_DAYS_TAG = 'local:rotation-days';
+
+/**
+ * Days the secret's KMS key waits before it is deleted: at least the secret's recovery window, so a
+ * secret restored on its last recoverable day can still be decrypted. Destroy deletes the secret
+ * first (it refers to the key), so both waits start together. Secrets Manager keeps a deleted
+ * secret recoverable for RecoveryWindowInDays (7-30; 0 = ForceDeleteWithoutRecovery)
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html, and a key
+ * scheduled for deletion cannot decrypt anything; its waiting period is 7-30 days
+ * https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
+ */
+export function keyDeletionWindowDays(recoveryWindowInDays: number): number {
+  return Math.max(7, recoveryWindowInDays);
+}
 
 /**
  * A Secrets Manager secret whose value never passes through Terraform: it has no
@@ -77,7 +91,7 @@ export class RotatingSecret extends Construct {
     this.key = new KmsKey(this, 'Key', {
       description: `Encrypts the secret ${props.name}`,
       enableKeyRotation: true,
-      deletionWindowInDays: 7,
+      deletionWindowInDays: keyDeletionWindowDays(recoveryWindow),
     });
     new KmsAlias(this, 'KeyAlias', { name: `alias/${props.name.replace(/[^A-Za-z0-9/_-]/g, '-')}`, targetKeyId: this.key.keyId });
 

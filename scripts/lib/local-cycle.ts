@@ -1,5 +1,5 @@
 import { SETTINGS } from '../../lib/config';
-import { apply, destroy, forEachInDependencyOrder, forEachLimited, hasLocalState, init, plan, PlanOutcome, StepOptions, Timings } from './stacks';
+import { apply, destroy, forEachInDependencyOrder, forEachLimited, init, keptOnDestroy, plan, PlanOutcome, StepOptions, Timings } from './stacks';
 import { LOCAL_OUTDIR, synthesize, SynthesizedStack, Synthesis } from './synth';
 
 /**
@@ -84,13 +84,13 @@ export async function planAll(stacks: readonly SynthesizedStack[], options: Cycl
 }
 
 /**
- * Destroys every stack but the state bucket, dependents first. The bucket stays: it holds the (now
- * empty) state of every other stack, and Terraform refuses to destroy it (prevent_destroy).
+ * Destroys every stack but those Terraform refuses to destroy (prevent_destroy), dependents first:
+ * the state bucket stays, holding the (now empty) state of every other stack, and so does the
+ * account-wide API Gateway role that other environments of the account log through.
  */
 export async function destroyAll(stacks: readonly SynthesizedStack[], options: CycleOptions): Promise<void> {
   await inDependencyOrder(stacks, options, 'destroy', async (stack) => {
-    // The bootstrap stack holds only the state bucket and its settings (StateBackendStack).
-    if (hasLocalState(stack)) return 'The state bucket stays.';
+    if (keptOnDestroy(stack)) return 'Kept: Terraform refuses to destroy it (prevent_destroy).';
     await options.timings.time(`init ${stack.name}`, () => init(stack, { ...quiet, backend: true }));
     const destroyed = await options.timings.time(`destroy ${stack.name}`, () => destroy(stack, quiet));
     return fromLine(destroyed.stdout, 'Destroy complete!');

@@ -27,6 +27,17 @@ export function hasLocalState(stack: SynthesizedStack): boolean {
   return stackJson(stack).terraform?.backend?.local !== undefined;
 }
 
+/**
+ * True for a stack Terraform refuses to destroy because every resource has prevent_destroy: the
+ * state bucket, and the account-wide API Gateway role other environments log through.
+ */
+export function keptOnDestroy(stack: SynthesizedStack): boolean {
+  const resources = Object.values((stackJson(stack).resource ?? {}) as Record<string, Record<string, { lifecycle?: { prevent_destroy?: boolean } }>>).flatMap(
+    (byId) => Object.values(byId),
+  );
+  return resources.length > 0 && resources.every((r) => r.lifecycle?.prevent_destroy === true);
+}
+
 export async function init(stack: SynthesizedStack, options: StepOptions & { backend: boolean }): Promise<TerraformResult> {
   const args = ['init', '-input=false', '-no-color'];
   // -reconfigure: the same folder may have been initialised for another backend or endpoint before.
