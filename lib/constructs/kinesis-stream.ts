@@ -23,12 +23,18 @@ export class EncryptedStream extends Construct implements IMonitorable {
   readonly retentionHours: number;
   private monitored?: MonitoredSection;
   private readThrottlingAlarmed = false;
+  /**
+   * The literal name, for names derived from it: an alarm named after a reference would have an ARN
+   * unknown until apply, which the shipped deployer policy (scoped to `sp-<env>-*`) cannot be checked against.
+   */
+  private readonly physicalName: string;
 
   constructor(scope: Construct, id: string, props: EncryptedStreamProps) {
     super(scope, id);
     const retention = props.retentionHours ?? 24;
     throwIfProblems(this, retention < 24 || retention > 8760 ? [`retentionHours ${retention} must be from 24 to 8760`] : []);
     this.retentionHours = retention;
+    this.physicalName = props.name;
     this.stream = new KinesisStream(this, 'Stream', {
       name: props.name,
       // Provisioned with one shard is the cheapest always-on choice for these sample loads;
@@ -86,8 +92,8 @@ export class EncryptedStream extends Construct implements IMonitorable {
     const alarms = kinds.map((kind) =>
       metricAlarm(this, `${kind}ThrottlingAlarm`, {
         ...line(`${kind}ProvisionedThroughputExceeded`, ''),
-        alarmName: `${this.name}-${kind.toLowerCase()}-throttles`,
-        description: `${kind}s to ${this.name} were refused for throughput ${KINESIS_THROTTLES} or more times in 5 minutes (an API in front of the stream answered 429; a DynamoDB table streaming into it fell behind). First check: IncomingRecords/IncomingBytes against the shard limits (1 MB/s or 1000 records/s in, 2 MB/s and 5 reads/s out, per shard), a hot partition key, then the shard count.`,
+        alarmName: `${this.physicalName}-${kind.toLowerCase()}-throttles`,
+        description: `${kind}s to ${this.physicalName} were refused for throughput ${KINESIS_THROTTLES} or more times in 5 minutes (an API in front of the stream answered 429; a DynamoDB table streaming into it fell behind). First check: IncomingRecords/IncomingBytes against the shard limits (1 MB/s or 1000 records/s in, 2 MB/s and 5 reads/s out, per shard), a hot partition key, then the shard count.`,
         periodSeconds: 300,
         evaluationPeriods: 1,
         threshold: KINESIS_THROTTLES,
