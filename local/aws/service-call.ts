@@ -41,7 +41,18 @@ export interface ServiceResponse {
 /** Checks a call before it is sent: a refusal the service (or IAM) would answer, or undefined to send it. */
 export type CallCheck = (action: ServiceAction, roleArn: string, body: string) => Promise<ServiceResponse | undefined>;
 
+/**
+ * moto 5.2.1 numbers a Kinesis record as the shard's highest sequence number plus one and stores it
+ * under that number (moto/kinesis/models.py Shard.put_record), without a lock, while its server
+ * answers requests on many threads: two puts racing into one shard get the same number and the
+ * later one overwrites the earlier, which AWS never does. The plane's writes to one stream are
+ * therefore sent one at a time; found by the e2e "nothing lost" suite at concurrency 8.
+ */
+const SERIALIZED_WRITES: Readonly<Record<string, readonly string[]>> = { kinesis: ['PutRecord', 'PutRecords'] };
+
 export class ServiceCaller {
+  private readonly writeChains = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly target: EmulatorTarget,
     private readonly roles: RoleCredentials,
@@ -52,7 +63,27 @@ export class ServiceCaller {
     if (!JSON_PROTOCOL[action.service]) throw new Error(`AWS integrations with ${action.service} are not supported by the local data plane.`);
     const refused = serviceLimitRefusal(action, body) ?? (await this.authorize(action, roleArn, body));
     if (refused) return refused;
-    return send(this.target, action, body, await this.roles.get(roleArn), extraHeaders);
+    const credentials = await this.roles.get(roleArn);
+    const chainKey = serializedWriteKey(action, body);
+    if (!chainKey) return send(this.target, action, body, credentials, extraHeaders);
+    const sent = (this.writeChains.get(chainKey) ?? Promise.resolve()).then(() => send(this.target, action, body, credentials, extraHeaders));
+    const settled = sent.catch(() => undefined);
+    this.writeChains.set(chainKey, settled);
+    void settled.then(() => {
+      if (this.writeChains.get(chainKey) === settled) this.writeChains.delete(chainKey);
+    });
+    return sent;
+  }
+}
+
+function serializedWriteKey(action: ServiceAction, body: string): string | undefined {
+  if (!SERIALIZED_WRITES[action.service]?.includes(action.action)) return undefined;
+  try {
+    const input = JSON.parse(body) as { StreamName?: unknown; StreamARN?: unknown };
+    const stream = typeof input.StreamARN === 'string' ? input.StreamARN.slice(input.StreamARN.lastIndexOf('/') + 1) : input.StreamName;
+    return `${action.service}:${typeof stream === 'string' ? stream : ''}`;
+  } catch {
+    return `${action.service}:`;
   }
 }
 
