@@ -56,7 +56,15 @@ export class CallerCredentials {
 
   private async read(): Promise<void> {
     const response = await fetch(`${this.target.endpoint}/moto-api/data.json`);
-    if (!response.ok) throw new Error(`The emulator's state could not be read (${response.status}).`);
+    // moto 5.2.1 answers 500 here once any Lambda function exists and no Docker engine runs (its
+    // Lambda model's docker_client property raises while the dump reads every attribute). Then no
+    // key but the emulator's own is known, and such a caller gets the unknown-key refusal (403),
+    // never a 500; README "Known differences from AWS" says so.
+    if (!response.ok) {
+      await response.body?.cancel();
+      this.callers = new Map();
+      return;
+    }
     // Python's json.dumps writes float('inf') and NaN as bare Infinity / NaN, which JSON.parse refuses.
     const text = (await response.text()).replace(/([:[,]\s*)-?(?:Infinity|NaN)(?=\s*[,\]}])/g, '$1null');
     const state = JSON.parse(text) as MotoState;
