@@ -115,7 +115,7 @@ it("`cdktf destroy '*'` removes everything but the account-wide role, still set,
   // cdktf stops: state-backend, which waits for it, is never tried (it would be refused as well).
   expect(result.code).not.toBe(0);
   expect(result.output).toMatch(/Instance cannot be destroyed/);
-  expect(result.output).toMatch(/Resource aws_(iam_role|iam_role_policy_attachment|api_gateway_account)\S* \(CloudWatchRole\/\w+\)\s+has lifecycle\.prevent_destroy set/);
+  expect(result.output).toMatch(/Resource aws_(iam_role|iam_role_policy_attachment|api_gateway_account)\S*\s+\(CloudWatchRole\/\w+\)\s+has\s+lifecycle\.prevent_destroy\s+set/);
   expect(result.output).toMatch(/1 Stack waiting/);
 
   expect(await inventory(moto.endpoint)).toEqual(onlyWhatOutlivesDestroy(STATE_BUCKET));
