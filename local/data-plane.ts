@@ -137,10 +137,14 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
       if (fs.existsSync(endpointsFile)) fs.rmSync(endpointsFile);
     },
     async abandon() {
+      // A crash ends the whole process: nothing is acknowledged or checkpointed, and nothing of it
+      // stays listening (the SDK proxy and the rotation timer go with it).
       eventSources.abandon();
+      rotations.stop();
       server.closeAllConnections();
       server.close();
       await functions.stop();
+      await sdkProxy.stop();
       functionLogs.close();
     },
   };

@@ -10,8 +10,8 @@ import { call } from './lib/smoke-http';
 import { outputString, smokeTarget } from './lib/smoke-target';
 
 /**
- * `npm run bench:local`: the local data plane's figures, after `npm run deploy:local` (and
- * `npm run webhook:rotate` once), with no other serve:local running. Not a test: it prints.
+ * `npm run bench:local`: the local data plane's figures, after `npm run deploy:local` (serve:local
+ * makes the webhook secret's first rotation itself), with no other serve:local running. Not a test: it prints.
  *
  *   1. serve:local ready: wall clock from spawning `serve:local` to its "ready" line (target <= 5 s)
  *   2. warm latency, p50/p95 over 200 sequential requests after 20 warm-ups:
