@@ -61,6 +61,14 @@ export interface StartOptions {
    * @default false
    */
   readonly detached?: boolean;
+  /**
+   * Load AWS's managed policies (moto's MOTO_IAM_LOAD_MANAGED_POLICIES): the apigw-account stack
+   * attaches one, so deployments need them. moto then builds its ~1,300 policies again for each
+   * account and partition it touches and after every reset, about 2 CPU-seconds each time: test
+   * suites that attach none leave them out.
+   * @default true
+   */
+  readonly managedPolicies?: boolean;
 }
 
 /** Starts a new emulator on 127.0.0.1 and resolves once it answers. */
@@ -73,7 +81,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
   const serverArgs = [...args, '-H', '127.0.0.1', '-p', String(port)];
   // AWS managed policies (the apigw-account stack attaches AmazonAPIGatewayPushToCloudWatchLogs)
   // exist in moto only when it loads them at start: its MOTO_IAM_LOAD_MANAGED_POLICIES setting.
-  const env = { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' };
+  const env = { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: String(options.managedPolicies ?? true) };
   if (options.detached) {
     fs.mkdirSync(LOCAL_DIR, { recursive: true });
     const log = fs.openSync(LOG_FILE, 'a');
