@@ -27,8 +27,10 @@ module.exports = {
       roots: ['<rootDir>/__tests__'],
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: SLOW_TIERS,
-      // Synthesizes the app once for the whole run (__tests__/support/shared-synthesis.ts).
-      globalSetup: '<rootDir>/__tests__/support/shared-synthesis-setup.ts',
+      // Synthesizes the app once for the whole run (__tests__/support/shared-synthesis.ts) and starts
+      // the emulator each worker hands from suite to suite (__tests__/support/worker-emulators.ts).
+      globalSetup: '<rootDir>/__tests__/support/unit-global-setup.ts',
+      globalTeardown: '<rootDir>/__tests__/support/unit-global-teardown.ts',
     },
     { ...common, displayName: 'terraform', roots: ['<rootDir>/__tests__/terraform'], testMatch: ['**/*.test.ts'] },
     { ...common, displayName: 'e2e', roots: ['<rootDir>/__tests__/e2e'], testMatch: ['**/*.test.ts'] },

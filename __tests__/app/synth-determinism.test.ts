@@ -12,8 +12,7 @@ function synthesizeApp(env: Record<string, string> = {}): { status: number | nul
   const result = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts'], {
     cwd: PROJECT_ROOT,
     encoding: 'utf8',
-    // The bundle cache stays off: the second synthesis must build every zip again to show the build is deterministic.
-    env: { ...process.env, CDKTF_OUTDIR: outdir, PIPELINES_BUNDLE_DIR: path.join(scratch, 'bundles'), PIPELINES_BUNDLE_CACHE: 'off', ...env },
+    env: { ...process.env, CDKTF_OUTDIR: outdir, PIPELINES_BUNDLE_DIR: path.join(scratch, 'bundles'), ...env },
   });
   return { status: result.status, stderr: result.stderr, outdir };
 }
@@ -33,8 +32,11 @@ function fingerprint(dir: string): Record<string, string> {
 }
 
 describe('synthesis of the whole app', () => {
+  // The first takes its zips from the bundle cache (built earlier, in another process, by the global
+  // setup or an earlier run); the second builds every zip again with the cache off. Byte-identical
+  // output shows that a rebuild gives the same bytes as a build made elsewhere and kept.
   const first = synthesizeApp();
-  const second = synthesizeApp();
+  const second = synthesizeApp({ PIPELINES_BUNDLE_CACHE: 'off' });
 
   it('succeeds with the defaults, offline and without credentials', () => {
     expect(first.stderr).not.toMatch(/Error/);

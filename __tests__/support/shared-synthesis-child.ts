@@ -5,17 +5,18 @@ import { loadConfig } from '../../lib/config';
 import { NodejsFunction } from '../../lib/constructs/nodejs-function';
 import { buildStacks } from '../../stacks';
 import { warningsOf } from './synth';
-import { BundleRecord, BUNDLES_FILE, configFileName, SHARED_CONFIGS, SynthesizedApp } from './shared-synthesis';
+import { BundleRecord, bundlesPartFile, configFileName, SHARED_CONFIGS, SynthesizedApp } from './shared-synthesis';
 
 /**
- * Run by the unit tier's global setup in a fresh process (`ts-node --swc`, argument: the folder to
- * write), so it always loads the sources as they are now, even in watch mode, where the parent
- * process's module cache would hold the previous ones.
+ * Run by the unit tier's global setup in a fresh process (`ts-node --swc`, arguments: the folder to
+ * write, this child's part and the number of parts), so it always loads the sources as they are
+ * now, even in watch mode, where the parent process's module cache would hold the previous ones.
+ * Each part synthesizes every n-th configuration and writes the bundles it embedded to its own file.
  */
-function main(outDir: string): void {
+function main(outDir: string, part: number, parts: number): void {
   fs.mkdirSync(outDir, { recursive: true });
   const bundles = new Map<string, BundleRecord>();
-  for (const overrides of SHARED_CONFIGS) {
+  for (const overrides of SHARED_CONFIGS.filter((_, i) => i % parts === part)) {
     try {
       const app = Testing.app();
       buildStacks(app, loadConfig({ env: overrides }));
@@ -31,7 +32,7 @@ function main(outDir: string): void {
       console.error(`shared synthesis of ${JSON.stringify(overrides)} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  fs.writeFileSync(path.join(outDir, BUNDLES_FILE), JSON.stringify([...bundles.values()]));
+  fs.writeFileSync(path.join(outDir, bundlesPartFile(part)), JSON.stringify([...bundles.values()]));
 }
 
-main(process.argv[2]);
+main(process.argv[2], Number(process.argv[3] ?? 0), Number(process.argv[4] ?? 1));

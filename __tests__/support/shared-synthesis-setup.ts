@@ -1,9 +1,9 @@
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { cachedBundle } from '../../lib/bundling';
-import { BundleRecord, BUNDLES_FILE, SHARED_SYNTHESIS_ENV, sourcesDigest, synthesisCacheRoot } from './shared-synthesis';
+import { BundleRecord, BUNDLES_FILE, bundlesPartFile, SHARED_SYNTHESIS_ENV, sourcesDigest, synthesisCacheRoot } from './shared-synthesis';
 
 /** Syntheses of older sources kept beside the current one (switching branches back and forth stays fast). */
 const KEEP_OLDER = 4;
@@ -13,11 +13,11 @@ const KEEP_OLDER = 4;
  * and hands its folder to the workers. A failed synthesis does not stop the run: the suites then
  * synthesize for themselves, and the ones the failure concerns report it.
  */
-export default function setup(): void {
+export async function setupSharedSynthesis(): Promise<void> {
   const root = synthesisCacheRoot();
   const dir = path.join(root, sourcesDigest());
   if (!isCurrent(dir)) {
-    const made = synthesizeInto(dir);
+    const made = await synthesizeInto(dir);
     if (!made.ok) {
       console.error(`\nshared synthesis failed; every suite synthesizes for itself.\n${made.stderr}`);
       return;
@@ -41,14 +41,25 @@ function isCurrent(dir: string): boolean {
   });
 }
 
-function synthesizeInto(dir: string): { ok: boolean; stderr: string } {
+/**
+ * Two children, each synthesizing half of the configurations, since a synthesis keeps one core
+ * busy; asynchronous, so that the global setup starts the emulators meanwhile.
+ */
+const PARTS = 2;
+
+async function synthesizeInto(dir: string): Promise<{ ok: boolean; stderr: string }> {
   const partial = `${dir}.${process.pid}.partial`;
-  const child = path.join(__dirname, 'shared-synthesis-child.ts');
-  const result = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', child, partial], { encoding: 'utf8' });
-  if (result.status !== 0) {
+  const results = await Promise.all(Array.from({ length: PARTS }, (_, part) => synthesizePart(partial, part)));
+  const stderr = results.map((r) => r.stderr).join('');
+  if (results.some((r) => r.status !== 0)) {
     fs.rmSync(partial, { recursive: true, force: true });
-    return { ok: false, stderr: result.stderr };
+    return { ok: false, stderr };
   }
+  const bundles = new Map<string, BundleRecord>();
+  for (let part = 0; part < PARTS; part++) {
+    for (const b of JSON.parse(fs.readFileSync(path.join(partial, bundlesPartFile(part)), 'utf8')) as BundleRecord[]) bundles.set(`${b.entry}|${b.runtime}`, b);
+  }
+  fs.writeFileSync(path.join(partial, BUNDLES_FILE), JSON.stringify([...bundles.values()]));
   fs.rmSync(dir, { recursive: true, force: true });
   try {
     fs.renameSync(partial, dir);
@@ -56,7 +67,23 @@ function synthesizeInto(dir: string): { ok: boolean; stderr: string } {
     // Another run put the same synthesis in place first.
     fs.rmSync(partial, { recursive: true, force: true });
   }
-  return { ok: true, stderr: result.stderr };
+  return { ok: true, stderr };
+}
+
+async function synthesizePart(partial: string, part: number): Promise<{ status: number | null; stderr: string }> {
+  const childScript = path.join(__dirname, 'shared-synthesis-child.ts');
+  const args = [require.resolve('ts-node/dist/bin.js'), '--swc', childScript, partial, String(part), String(PARTS)];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const status = await new Promise<number | null>((resolve) => {
+    child.once('error', (e) => {
+      stderr += e.message;
+      resolve(null);
+    });
+    child.once('close', resolve);
+  });
+  return { status, stderr };
 }
 
 function pruneOlder(root: string, current: string): void {

@@ -70,6 +70,8 @@ export interface BundleRecord {
   readonly sha256Hex: string;
 }
 export const BUNDLES_FILE = 'bundles.json';
+/** What one synthesis child writes; the setup merges the parts into BUNDLES_FILE. */
+export const bundlesPartFile = (part: number): string => `bundles.part-${part}.json`;
 
 /** One configuration's synthesis: every stack `buildStacks` built, in order, with its JSON. */
 export interface SynthesizedApp {

@@ -61,6 +61,8 @@ export interface StartOptions {
    * @default false
    */
   readonly detached?: boolean;
+  /** Where a detached emulator logs and records its pid. @default `.local/moto.log` and `.local/moto.pid` */
+  readonly files?: { readonly log: string; readonly pid: string };
   /**
    * Load AWS's managed policies (moto's MOTO_IAM_LOAD_MANAGED_POLICIES): the apigw-account stack
    * attaches one, so deployments need them. moto then builds its ~1,300 policies again for each
@@ -82,12 +84,14 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
   // AWS managed policies (the apigw-account stack attaches AmazonAPIGatewayPushToCloudWatchLogs)
   // exist in moto only when it loads them at start: its MOTO_IAM_LOAD_MANAGED_POLICIES setting.
   const env = { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: String(options.managedPolicies ?? true) };
+  const files = options.files ?? { log: LOG_FILE, pid: PID_FILE };
   if (options.detached) {
-    fs.mkdirSync(LOCAL_DIR, { recursive: true });
-    const log = fs.openSync(LOG_FILE, 'a');
+    fs.mkdirSync(path.dirname(files.log), { recursive: true });
+    const log = fs.openSync(files.log, 'a');
     child = spawn(command, serverArgs, { detached: true, stdio: ['ignore', log, log], env });
+    fs.closeSync(log);
     child.unref();
-    output = `see ${LOG_FILE}`;
+    output = `see ${files.log}`;
   } else {
     child = spawn(command, serverArgs, { stdio: ['ignore', 'pipe', 'pipe'], env });
     const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
@@ -112,19 +116,30 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  if (options.detached) fs.writeFileSync(PID_FILE, `${child.pid}\n`);
+  if (options.detached) fs.writeFileSync(files.pid, `${child.pid}\n`);
 
+  if (options.detached) return emulatorAt(endpoint);
   return {
     endpoint,
     useForSdk: (region = 'us-east-1') => useEmulatorForSdk(endpoint, region),
     reset: () => resetEmulator(endpoint),
     async stop() {
-      if (options.detached || child.exitCode !== null) return;
+      if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
     },
+  };
+}
+
+/** A handle on an emulator already running at `endpoint`; its `stop()` leaves it running. */
+export function emulatorAt(endpoint: string): Emulator {
+  return {
+    endpoint,
+    useForSdk: (region = 'us-east-1') => useEmulatorForSdk(endpoint, region),
+    reset: () => resetEmulator(endpoint),
+    stop: async () => undefined,
   };
 }
 

@@ -1,0 +1,5 @@
+import { stopWorkerEmulators } from './worker-emulators';
+
+export default function teardown(): void {
+  stopWorkerEmulators();
+}
