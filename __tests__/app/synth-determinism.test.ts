@@ -1,20 +1,32 @@
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PROJECT_ROOT } from '../../lib/bundling';
 
+interface Synthesis {
+  readonly status: number | null;
+  readonly stderr: string;
+  readonly outdir: string;
+}
+
 /** Runs the real app (main.ts) the way `cdktf synth` does, into its own outdir and bundle folder. */
-function synthesizeApp(env: Record<string, string> = {}): { status: number | null; stderr: string; outdir: string } {
+async function synthesizeApp(env: Record<string, string> = {}): Promise<Synthesis> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-synth-'));
   const outdir = path.join(scratch, 'out');
-  const result = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts'], {
+  const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts'], {
     cwd: PROJECT_ROOT,
-    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, CDKTF_OUTDIR: outdir, PIPELINES_BUNDLE_DIR: path.join(scratch, 'bundles'), ...env },
   });
-  return { status: result.status, stderr: result.stderr, outdir };
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const status = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  return { status, stderr, outdir };
 }
 
 /** Relative path -> SHA-256 of every file below `dir`. */
@@ -32,11 +44,20 @@ function fingerprint(dir: string): Record<string, string> {
 }
 
 describe('synthesis of the whole app', () => {
-  // The first takes its zips from the bundle cache (built earlier, in another process, by the global
-  // setup or an earlier run); the second builds every zip again with the cache off. Byte-identical
-  // output shows that a rebuild gives the same bytes as a build made elsewhere and kept.
-  const first = synthesizeApp();
-  const second = synthesizeApp({ PIPELINES_BUNDLE_CACHE: 'off' });
+  // The first takes its zips from the bundle cache (built earlier, in another process: by the global
+  // setup's synthesis or an earlier run); the second builds every zip again with the cache off.
+  // Byte-identical output shows that a rebuild gives the same bytes as a build made elsewhere and kept.
+  let first: Synthesis;
+  let second: Synthesis;
+  let bad: Synthesis;
+  // The three processes run side by side: each spends much of its time waiting on esbuild or the disk.
+  beforeAll(async () => {
+    [first, second, bad] = await Promise.all([
+      synthesizeApp(),
+      synthesizeApp({ PIPELINES_BUNDLE_CACHE: 'off' }),
+      synthesizeApp({ PIPELINES_ENV: 'Prod', PIPELINES_LOG_RETENTION_DAYS: '11' }),
+    ]);
+  }, 120_000);
 
   it('succeeds with the defaults, offline and without credentials', () => {
     expect(first.stderr).not.toMatch(/Error/);
@@ -72,7 +93,6 @@ describe('synthesis of the whole app', () => {
   });
 
   it('stops with one message naming every bad setting and its fix', () => {
-    const bad = synthesizeApp({ PIPELINES_ENV: 'Prod', PIPELINES_LOG_RETENTION_DAYS: '11' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/Invalid serverless-pipelines configuration \(2 problems\)/);
     expect(bad.stderr).toMatch(/PIPELINES_ENV="Prod": .* Fix: set PIPELINES_ENV/);
