@@ -1,8 +1,8 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AlarmTopic, subscriptionId } from '../../lib/constructs/alarm-topic';
-import { buildStacks } from '../../stacks';
-import { onlyResource, policyStatements, ref, resourcesOf, testConfig, TfJson } from '../support/synth';
+import { allStacks } from '../support/all-stacks';
+import { onlyResource, policyStatements, ref, resourcesOf, TfJson } from '../support/synth';
 
 function synth(build: (s: TerraformStack) => void): TfJson {
   const s = new TerraformStack(Testing.app(), 'test');
@@ -75,11 +75,7 @@ describe('AlarmTopic', () => {
 const isPipeline = (tf: TfJson) => Object.keys(resourcesOf(tf, 'aws_api_gateway_rest_api')).length + Object.keys(resourcesOf(tf, 'aws_apigatewayv2_api')).length > 0;
 
 describe('alarm routing in the app', () => {
-  const stacksWith = (env: Record<string, string>) => {
-    const app = Testing.app();
-    buildStacks(app, testConfig(env));
-    return new Map(app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack).map((s) => [s.node.id, JSON.parse(Testing.synth(s)) as TfJson]));
-  };
+  const stacksWith = allStacks;
 
   it('gives each pipeline its own topic, and the bootstrap stacks none', () => {
     for (const [id, tf] of stacksWith({})) {

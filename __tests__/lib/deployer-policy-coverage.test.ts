@@ -1,8 +1,7 @@
-import { Testing, TerraformStack } from 'cdktf';
 import { deployerStatements, DeployerStatement } from '../../lib/deployer-policy';
-import { buildStacks } from '../../stacks';
+import { allStacks } from '../support/all-stacks';
 import { ACCOUNT, callsOf, PROVIDER_CALLS } from '../support/provider-calls';
-import { testConfig, TfJson } from '../support/synth';
+import { testConfig } from '../support/synth';
 
 /**
  * Every call Terraform makes for every resource the stacks synthesize (support/provider-calls.ts:
@@ -14,12 +13,7 @@ const settings = { PIPELINES_ENV: 'staging', PIPELINES_REGION: 'eu-west-1', PIPE
 const config = testConfig(settings);
 const statements = deployerStatements({ ...config, account: ACCOUNT });
 
-function stacksOf(overrides: Record<string, string>): Map<string, TfJson> {
-  const app = Testing.app();
-  buildStacks(app, testConfig(overrides));
-  const stacks = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
-  return new Map(stacks.map((s) => [s.node.id, JSON.parse(Testing.synth(s)) as TfJson]));
-}
+const stacksOf = allStacks;
 
 const glob = (pattern: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 const allows = (s: DeployerStatement, action: string, resource: string) => s.actions.includes(action) && s.resources.some((r) => glob(r).test(resource));

@@ -1,21 +1,10 @@
-import { Testing, TerraformStack } from 'cdktf';
 import { EMULATOR_UNTRACKED_ATTRIBUTES, LOCAL_MAPPING_RUNNER, LOCAL_MAPPING_TAG } from '../../lib/local-target';
-import { buildStacks } from '../../stacks';
-import { testConfig, TfJson } from '../support/synth';
+import { allStacks } from '../support/all-stacks';
+import { TfJson } from '../support/synth';
 
 /** The local target differs from the real one only where the emulator needs it, and the real target not at all. */
-function synthAll(env: Record<string, string>): Map<string, TfJson> {
-  const app = Testing.app();
-  buildStacks(app, testConfig(env));
-  const out = new Map<string, TfJson>();
-  for (const child of app.node.children) {
-    if (child instanceof TerraformStack) out.set(child.node.id, JSON.parse(Testing.synth(child)) as TfJson);
-  }
-  return out;
-}
-
-const local = synthAll({ PIPELINES_TARGET: 'local', PIPELINES_LOCAL_ENDPOINT: 'http://127.0.0.1:4999' });
-const real = synthAll({});
+const local = allStacks({ PIPELINES_TARGET: 'local', PIPELINES_LOCAL_ENDPOINT: 'http://127.0.0.1:4999' });
+const real = allStacks();
 
 function ignored(tf: TfJson, type: string): unknown[] {
   return Object.values(tf.resource?.[type] ?? {}).map((r) => (r.lifecycle as { ignore_changes?: unknown } | undefined)?.ignore_changes);

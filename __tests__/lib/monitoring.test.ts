@@ -2,8 +2,7 @@ import { Aspects, Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { AlarmActions, metricAlarm } from '../../lib/monitoring';
-import { buildStacks } from '../../stacks';
-import { resourcesOf, testConfig, TfJson } from '../support/synth';
+import { appStack, resourcesOf, TfJson } from '../support/synth';
 
 function stack(): TerraformStack {
   const s = new TerraformStack(Testing.app(), 'test');
@@ -88,12 +87,7 @@ describe('metricAlarm', () => {
 });
 
 describe('thresholds come from the settings', () => {
-  const webhookAlarms = (env: Record<string, string>) => {
-    const app = Testing.app();
-    buildStacks(app, testConfig(env));
-    const webhook = app.node.children.find((c) => c.node.id === 'apigw-sqs-lambda-dynamodb') as TerraformStack;
-    return alarmsOf(webhook);
-  };
+  const webhookAlarms = (env: Record<string, string>) => Object.values(resourcesOf(appStack('apigw-sqs-lambda-dynamodb', env), 'aws_cloudwatch_metric_alarm'));
   const byName = (alarms: Record<string, unknown>[], suffix: string, function_?: string) =>
     alarms.filter((a) => String(a.alarm_name).endsWith(suffix) && (!function_ || String(a.alarm_name).includes(function_)));
 

@@ -1,7 +1,8 @@
+import { ConfigOverrides } from './shared-synthesis';
 import { synthesizedApp } from './synth';
 import { TfJson } from './tf-json';
 
-/** Every stack the app builds with the default configuration: this run's shared synthesis. */
-export function allStacks(): Map<string, TfJson> {
-  return new Map(synthesizedApp().stacks.map((s) => [s.id, s.tf]));
+/** Every stack the app builds with `overrides` (default: none), by id: this run's shared synthesis when it has them. */
+export function allStacks(overrides: ConfigOverrides = {}): Map<string, TfJson> {
+  return new Map(synthesizedApp(overrides).stacks.map((s) => [s.id, s.tf]));
 }

@@ -16,7 +16,11 @@ import { BundleRecord, bundlesPartFile, configFileName, SHARED_CONFIGS, Synthesi
 function main(outDir: string, part: number, parts: number): void {
   fs.mkdirSync(outDir, { recursive: true });
   const bundles = new Map<string, BundleRecord>();
+  const bundled = path.join(outDir, 'bundled');
   for (const overrides of SHARED_CONFIGS.filter((_, i) => i % parts === part)) {
+    // The first configuration bundles every function into the bundle cache; the other parts wait for
+    // it rather than bundle the same functions at the same time (esbuild already uses every core).
+    if (part > 0) waitFor(bundled, BUNDLING_WAIT_MS);
     try {
       const app = Testing.app();
       buildStacks(app, loadConfig({ env: overrides }));
@@ -30,9 +34,20 @@ function main(outDir: string, part: number, parts: number): void {
     } catch (error) {
       // Left out: the suites that need this configuration synthesize it themselves and report the error.
       console.error(`shared synthesis of ${JSON.stringify(overrides)} failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      if (part === 0) fs.writeFileSync(bundled, '');
     }
   }
   fs.writeFileSync(path.join(outDir, bundlesPartFile(part)), JSON.stringify([...bundles.values()]));
+}
+
+/** Past this, a part bundles for itself: the first part may have died. */
+const BUNDLING_WAIT_MS = 30_000;
+
+function waitFor(file: string, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (!fs.existsSync(file) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 25);
 }
 
 main(process.argv[2], Number(process.argv[3] ?? 0), Number(process.argv[4] ?? 1));
