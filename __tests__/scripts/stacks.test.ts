@@ -1,8 +1,6 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { forEachInDependencyOrder, keptOnDestroy } from '../../scripts/lib/stacks';
-import { synthesize, SynthesizedStack } from '../../scripts/lib/synth';
+import type { SynthesizedStack } from '../../scripts/lib/synth';
+import { appSynthesis } from '../support/app-synthesis';
 
 /**
  * The order `cdktf deploy '*'` and `cdktf destroy '*'` run stacks in comes from the dependencies in
@@ -11,9 +9,7 @@ import { synthesize, SynthesizedStack } from '../../scripts/lib/synth';
  * stack-helpers (`getStackWithNoUnmetDependencies`).
  */
 describe('stack dependencies in the synthesized manifest', () => {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-deps-'));
-  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
-  const { stacks } = synthesize({ outdir, env: {} });
+  const { stacks } = appSynthesis();
   const dependenciesOf = (name: string) => stacks.find((s) => s.name === name)?.dependencies;
   const rest = ['apigw-lambda-dynamodb-customers', 'apigw-dynamodb-kinesis-lambda', 'apigw-kinesis-proxy', 'apigw-kinesis-putrecord'];
 
@@ -33,7 +29,7 @@ describe('stack dependencies in the synthesized manifest', () => {
   });
 
   it('with PIPELINES_APIGW_ACCOUNT_ROLE=existing, has no account stack and the REST APIs wait only for state-backend', () => {
-    const existing = synthesize({ outdir: path.join(outdir, 'existing'), env: { PIPELINES_APIGW_ACCOUNT_ROLE: 'existing' } }).stacks;
+    const existing = appSynthesis({ PIPELINES_APIGW_ACCOUNT_ROLE: 'existing' }).stacks;
     expect(existing.map((s) => s.name)).not.toContain('apigw-account');
     for (const name of rest) expect(existing.find((s) => s.name === name)?.dependencies).toEqual(['state-backend']);
   });

@@ -4,8 +4,9 @@ import { Testing, TerraformStack } from 'cdktf';
 import { loadConfig } from '../../lib/config';
 import { NodejsFunction } from '../../lib/constructs/nodejs-function';
 import { buildStacks } from '../../stacks';
+import { synthesize } from '../../scripts/lib/synth';
 import { warningsOf } from './synth';
-import { BundleRecord, bundlesPartFile, configFileName, SHARED_CONFIGS, SynthesizedApp } from './shared-synthesis';
+import { BundleRecord, bundlesPartFile, configFileName, OutdirStack, outdirOf, SharedOutdir, SHARED_OUTDIR_CONFIGS, SHARED_CONFIGS, SynthesizedApp } from './shared-synthesis';
 
 /**
  * Run by the unit tier's global setup in a fresh process (`ts-node --swc`, arguments: the folder to
@@ -38,6 +39,18 @@ function main(outDir: string, part: number, parts: number): void {
       if (part === 0) fs.writeFileSync(bundled, '');
     }
   }
+  SHARED_OUTDIR_CONFIGS.forEach((overrides, i) => {
+    if ((SHARED_CONFIGS.length + i) % parts !== part) return;
+    try {
+      const { dir, stacksFile } = outdirOf(overrides);
+      const synthesis = synthesize({ outdir: path.join(outDir, dir), env: overrides });
+      const stacks: OutdirStack[] = synthesis.stacks.map((s) => ({ name: s.name, relativeDir: path.relative(synthesis.outdir, s.dir), dependencies: s.dependencies }));
+      const written: SharedOutdir = { config: synthesis.config, stacks };
+      fs.writeFileSync(path.join(outDir, stacksFile), JSON.stringify(written));
+    } catch (error) {
+      console.error(`shared synthesis to disk of ${JSON.stringify(overrides)} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
   fs.writeFileSync(path.join(outDir, bundlesPartFile(part)), JSON.stringify([...bundles.values()]));
 }
 

@@ -4,6 +4,7 @@ import * as path from 'path';
 // The project root, computed here rather than imported: this module must stay cheap to load.
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 import type { NodeRuntime } from '../../lib/bundling';
+import type { PipelinesConfig } from '../../lib/config';
 import type { TfJson } from './tf-json';
 
 /**
@@ -44,11 +45,50 @@ export const SHARED_CONFIGS: readonly ConfigOverrides[] = [
   { PIPELINES_ENV: 'prod', PIPELINES_REGION: 'eu-west-1', PIPELINES_ALARM_EMAILS: 'ops@example.com' },
 ];
 
+/**
+ * Configurations also synthesized to disk exactly as `npm run synth` does (`synthesize` in
+ * scripts/lib/synth.ts: manifest, stack folders, assets), for the suites that read that output
+ * (dependency order, cost, diagrams): see app-synthesis.ts.
+ */
+export const SHARED_OUTDIR_CONFIGS: readonly ConfigOverrides[] = [{}, { PIPELINES_APIGW_ACCOUNT_ROLE: 'existing' }];
+
+/** A configuration's output folder inside this run's synthesis, and the file listing its stacks. */
+export function outdirOf(overrides: ConfigOverrides): { readonly dir: string; readonly stacksFile: string } {
+  const base = `outdir-${configFileName(overrides).replace(/\.json$/, '')}`;
+  return { dir: base, stacksFile: `${base}.stacks.json` };
+}
+
+/** One stack of an output folder, its directory relative to the folder (the synthesis is renamed into place). */
+export interface OutdirStack {
+  readonly name: string;
+  readonly relativeDir: string;
+  readonly dependencies: readonly string[];
+}
+
+/** What the setup records of an output folder: the configuration `synthesize` loaded, and the stacks in order. */
+export interface SharedOutdir {
+  readonly config: PipelinesConfig;
+  readonly stacks: readonly OutdirStack[];
+}
+
 /** Set by the global setup for the workers: the folder holding this run's synthesis. */
 export const SHARED_SYNTHESIS_ENV = 'PIPELINES_TEST_SYNTHESIS_DIR';
 
 /** What synthesis reads besides node_modules: the app's code and the files that pin its dependencies. */
-export const SYNTHESIS_SOURCES = ['stacks', 'lib', 'lambdas', 'main.ts', 'cdktf.json', 'tsconfig.json', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json', '__tests__/support/shared-synthesis.ts', '__tests__/support/shared-synthesis-child.ts'];
+export const SYNTHESIS_SOURCES = [
+  'stacks',
+  'lib',
+  'lambdas',
+  'main.ts',
+  'scripts/lib/synth.ts',
+  'cdktf.json',
+  'tsconfig.json',
+  'package.json',
+  'package-lock.json',
+  'node_modules/.package-lock.json',
+  '__tests__/support/shared-synthesis.ts',
+  '__tests__/support/shared-synthesis-child.ts',
+];
 
 /** Where syntheses are kept: PIPELINES_TEST_SYNTHESIS_CACHE_DIR, by default git-ignored node_modules/.cache. */
 export function synthesisCacheRoot(): string {

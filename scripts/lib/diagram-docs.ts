@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from '../../lib/bundling';
 import { buildGraph, StackGraph, TerraformJson } from './diagram-graph';
 import { renderMermaid } from './diagram-mermaid';
 import { stackJson } from './stacks';
-import { synthesize } from './synth';
+import { Synthesis, synthesize } from './synth';
 
 /**
  * The committed diagrams: one Markdown file per stack under docs/diagrams/, and the same Mermaid
@@ -81,24 +81,28 @@ export interface GeneratedDiagrams {
 export function generateDiagrams(): GeneratedDiagrams {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipelines-diagrams-'));
   try {
-    const synthesis = synthesize({ outdir, env: {} });
-    const files = new Map<string, string>();
-    const blocks = new Map<string, string>();
-    for (const stack of synthesis.stacks) {
-      const tf = stackJson(stack) as TerraformJson;
-      files.set(path.join(DIAGRAM_DIR, `${stack.name}.md`), diagramDocument(stack.name, tf));
-      blocks.set(stack.name, mermaidBlock(tf));
-    }
-    for (const document of EMBEDDING_DOCUMENTS) {
-      if (!fs.existsSync(document)) continue;
-      files.set(document, embedDiagrams(fs.readFileSync(document, 'utf8'), blocks));
-    }
-    const expected = new Set(synthesis.stacks.map((s) => `${s.name}.md`));
-    const stale = fs.existsSync(DIAGRAM_DIR)
-      ? fs.readdirSync(DIAGRAM_DIR).filter((f) => f.endsWith('.md') && !expected.has(f)).map((f) => path.join(DIAGRAM_DIR, f))
-      : [];
-    return { files, stale };
+    return diagramsOf(synthesize({ outdir, env: {} }));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** The diagram files of a synthesis of the default configuration. */
+export function diagramsOf(synthesis: Synthesis): GeneratedDiagrams {
+  const files = new Map<string, string>();
+  const blocks = new Map<string, string>();
+  for (const stack of synthesis.stacks) {
+    const tf = stackJson(stack) as TerraformJson;
+    files.set(path.join(DIAGRAM_DIR, `${stack.name}.md`), diagramDocument(stack.name, tf));
+    blocks.set(stack.name, mermaidBlock(tf));
+  }
+  for (const document of EMBEDDING_DOCUMENTS) {
+    if (!fs.existsSync(document)) continue;
+    files.set(document, embedDiagrams(fs.readFileSync(document, 'utf8'), blocks));
+  }
+  const expected = new Set(synthesis.stacks.map((s) => `${s.name}.md`));
+  const stale = fs.existsSync(DIAGRAM_DIR)
+    ? fs.readdirSync(DIAGRAM_DIR).filter((f) => f.endsWith('.md') && !expected.has(f)).map((f) => path.join(DIAGRAM_DIR, f))
+    : [];
+  return { files, stale };
 }

@@ -2,17 +2,18 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { PROJECT_ROOT } from '../../../lib/bundling';
-import { estimateApp } from '../../../scripts/lib/cost/app';
+import { estimateSynthesis } from '../../../scripts/lib/cost/app';
 import { inventoryFromConfig, SynthesizedConfig } from '../../../scripts/lib/cost/inventory';
 import { loadPriceTable } from '../../../scripts/lib/cost/prices';
 import { DEFAULT_PROFILE } from '../../../scripts/lib/cost/profile';
 import { buildReport, CostReport, embedCostTable, formatReport, readmeTable, reportJson } from '../../../scripts/lib/cost/report';
 import { allStacks } from '../../support/all-stacks';
+import { appSynthesis } from '../../support/app-synthesis';
 
-/** The whole app priced as `npm run cost` prices it (default settings, real synthesis). */
+/** The whole app priced as `npm run cost` prices it (default settings, synthesized as `npm run synth` does). */
 let report: CostReport;
 beforeAll(() => {
-  report = estimateApp({});
+  report = estimateSynthesis(appSynthesis(), {});
 }, 180_000);
 
 const idleByType = (type: string): { usd: number; count: number } => {

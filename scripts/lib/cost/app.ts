@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stackJson } from '../stacks';
-import { synthesize } from '../synth';
+import { Synthesis, synthesize } from '../synth';
 import { inventoryFromConfig, SynthesizedConfig } from './inventory';
 import { loadPriceTable } from './prices';
 import { loadProfile } from './profile';
@@ -14,14 +14,16 @@ import { buildReport, CostReport } from './report';
  * are, and prices every stack in the configured region.
  */
 export function estimateApp(env: Readonly<Record<string, string | undefined>>): CostReport {
-  const profile = loadProfile(env);
-  const table = loadPriceTable();
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipelines-cost-'));
   try {
-    const synthesis = synthesize({ outdir, env });
-    const stacks = synthesis.stacks.map((stack) => ({ name: stack.name, inventory: inventoryFromConfig(stackJson(stack) as SynthesizedConfig) }));
-    return buildReport(stacks, table, synthesis.config.region, profile);
+    return estimateSynthesis(synthesize({ outdir, env }), env);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** Prices every stack of a synthesis in its region, with the traffic profile of `env` (PIPELINES_COST_*). */
+export function estimateSynthesis(synthesis: Synthesis, env: Readonly<Record<string, string | undefined>>): CostReport {
+  const stacks = synthesis.stacks.map((stack) => ({ name: stack.name, inventory: inventoryFromConfig(stackJson(stack) as SynthesizedConfig) }));
+  return buildReport(stacks, loadPriceTable(), synthesis.config.region, loadProfile(env));
 }
