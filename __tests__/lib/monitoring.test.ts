@@ -2,6 +2,7 @@ import { Aspects, Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { AlarmActions, metricAlarm } from '../../lib/monitoring';
+import { ALARM_SETTINGS } from '../support/shared-synthesis';
 import { appStack, resourcesOf, TfJson } from '../support/synth';
 
 function stack(): TerraformStack {
@@ -87,7 +88,7 @@ describe('metricAlarm', () => {
 });
 
 describe('thresholds come from the settings', () => {
-  const webhookAlarms = (env: Record<string, string>) => Object.values(resourcesOf(appStack('apigw-sqs-lambda-dynamodb', env), 'aws_cloudwatch_metric_alarm'));
+  const webhookAlarms = (env: Readonly<Record<string, string>>) => Object.values(resourcesOf(appStack('apigw-sqs-lambda-dynamodb', env), 'aws_cloudwatch_metric_alarm'));
   const byName = (alarms: Record<string, unknown>[], suffix: string, function_?: string) =>
     alarms.filter((a) => String(a.alarm_name).endsWith(suffix) && (!function_ || String(a.alarm_name).includes(function_)));
 
@@ -101,15 +102,8 @@ describe('thresholds come from the settings', () => {
   });
 
   it('follows each PIPELINES_ALARM_* setting', () => {
-    const alarms = webhookAlarms({
-      PIPELINES_ALARM_API_ERROR_PERCENT: '5',
-      PIPELINES_ALARM_API_LATENCY_MS: '1500',
-      PIPELINES_ALARM_LAMBDA_ERRORS: '3',
-      PIPELINES_ALARM_LAMBDA_THROTTLES: '4',
-      PIPELINES_ALARM_LAMBDA_DURATION_PERCENT: '50',
-      PIPELINES_ALARM_QUEUE_AGE_SECONDS: '120',
-      PIPELINES_ALARM_DYNAMODB_THROTTLES: '7',
-    });
+    // API error 5 %, latency 1,500 ms, Lambda errors 3, throttles 4, duration 50 %, queue age 120 s, DynamoDB throttles 7.
+    const alarms = webhookAlarms(ALARM_SETTINGS);
     expect(byName(alarms, '-5xx-rate')[0].threshold).toBe(0.05);
     expect(byName(alarms, '-p99-latency')[0].threshold).toBe(1500);
     expect(byName(alarms, '-errors').map((a) => a.threshold)).toEqual([3, 3, 3]);

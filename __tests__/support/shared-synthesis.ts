@@ -18,6 +18,17 @@ import type { TfJson } from './tf-json';
  */
 export type ConfigOverrides = Readonly<Record<string, string>>;
 
+/** Every PIPELINES_ALARM_* threshold set away from its default (lib/monitoring.test.ts reads them back). */
+export const ALARM_SETTINGS: ConfigOverrides = {
+  PIPELINES_ALARM_API_ERROR_PERCENT: '5',
+  PIPELINES_ALARM_API_LATENCY_MS: '1500',
+  PIPELINES_ALARM_LAMBDA_ERRORS: '3',
+  PIPELINES_ALARM_LAMBDA_THROTTLES: '4',
+  PIPELINES_ALARM_LAMBDA_DURATION_PERCENT: '50',
+  PIPELINES_ALARM_QUEUE_AGE_SECONDS: '120',
+  PIPELINES_ALARM_DYNAMODB_THROTTLES: '7',
+};
+
 export const SHARED_CONFIGS: readonly ConfigOverrides[] = [
   {},
   { PIPELINES_ENV: 'dev' },
@@ -32,15 +43,7 @@ export const SHARED_CONFIGS: readonly ConfigOverrides[] = [
   { PIPELINES_TARGET: 'local', PIPELINES_LOCAL_ENDPOINT: 'http://127.0.0.1:4999' },
   { PIPELINES_ALARM_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:pager' },
   { PIPELINES_ALARM_EMAILS: 'oncall@example.com' },
-  {
-    PIPELINES_ALARM_API_ERROR_PERCENT: '5',
-    PIPELINES_ALARM_API_LATENCY_MS: '1500',
-    PIPELINES_ALARM_LAMBDA_ERRORS: '3',
-    PIPELINES_ALARM_LAMBDA_THROTTLES: '4',
-    PIPELINES_ALARM_LAMBDA_DURATION_PERCENT: '50',
-    PIPELINES_ALARM_QUEUE_AGE_SECONDS: '120',
-    PIPELINES_ALARM_DYNAMODB_THROTTLES: '7',
-  },
+  ALARM_SETTINGS,
   { PIPELINES_ENV: 'staging', PIPELINES_REGION: 'eu-west-1', PIPELINES_ALARM_EMAILS: 'ops@example.com' },
   { PIPELINES_ENV: 'prod', PIPELINES_REGION: 'eu-west-1', PIPELINES_ALARM_EMAILS: 'ops@example.com' },
 ];
