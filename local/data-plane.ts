@@ -4,6 +4,7 @@ import { AddressInfo } from 'net';
 import { EmulatorTarget } from './aws/clients';
 import { AccessControl } from './iam/access-control';
 import { CallerCredentials } from './iam/callers';
+import { callerKeysEndpoint } from './iam/caller-keys-endpoint';
 import { ExecutionRoleProxy } from './iam/execution-role-proxy';
 import { DEFAULT_POLICY_TTL_MS, IdentityPolicies } from './iam/identity-policies';
 import { RoleCredentials } from './aws/role-credentials';
@@ -87,7 +88,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
       handler: new HttpApiHandler(definition, deps),
     })),
   ];
-  const server = createGatewayServer(mounted, options.log);
+  const server = createGatewayServer(mounted, options.log, callerKeysEndpoint(target, callers, ACCOUNT_ID));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`Port ${options.port} on 127.0.0.1 is in use; set PIPELINES_LOCAL_GATEWAY_PORT to a free port.`) : error),
