@@ -11,6 +11,7 @@ import { RoleCredentials } from './aws/role-credentials';
 import { ServiceCaller } from './aws/service-call';
 import { readLocalDeployment } from './deployment/local-deployment';
 import { startEventSources } from './event-sources/event-sources';
+import { MappingStatus } from './event-sources/mapping-health';
 import { loadHttpApis } from './http/definition';
 import { HttpApiHandler } from './http/http-api-handler';
 import { FunctionRegistry } from './lambda/functions';
@@ -44,6 +45,8 @@ export interface DataPlane {
   /** `{"<stack>": {"api_url": "<local base URL>"}}`, the shape of each stack's `api_url` output. */
   readonly endpoints: Readonly<Record<string, { api_url: string }>>;
   readonly notices: readonly string[];
+  /** The event source mappings run here, with their state and last processing result. */
+  eventSourceMappings(): readonly MappingStatus[];
   stop(): Promise<void>;
   /**
    * Stops at once, as a crash (SIGKILL) would: connections dropped, nothing in flight acknowledged
@@ -127,6 +130,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     url,
     endpoints,
     notices,
+    eventSourceMappings: () => eventSources.mappings(),
     async stop() {
       rotations.stop();
       await eventSources.stop();
