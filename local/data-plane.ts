@@ -4,12 +4,14 @@ import { AddressInfo } from 'net';
 import { EmulatorTarget } from './aws/clients';
 import { AccessControl } from './iam/access-control';
 import { CallerCredentials } from './iam/callers';
+import { callerKeysEndpoint } from './iam/caller-keys-endpoint';
 import { ExecutionRoleProxy } from './iam/execution-role-proxy';
 import { DEFAULT_POLICY_TTL_MS, IdentityPolicies } from './iam/identity-policies';
 import { RoleCredentials } from './aws/role-credentials';
 import { ServiceCaller } from './aws/service-call';
 import { readLocalDeployment } from './deployment/local-deployment';
 import { startEventSources } from './event-sources/event-sources';
+import { MappingStatus } from './event-sources/mapping-health';
 import { loadHttpApis } from './http/definition';
 import { HttpApiHandler } from './http/http-api-handler';
 import { FunctionRegistry } from './lambda/functions';
@@ -43,6 +45,8 @@ export interface DataPlane {
   /** `{"<stack>": {"api_url": "<local base URL>"}}`, the shape of each stack's `api_url` output. */
   readonly endpoints: Readonly<Record<string, { api_url: string }>>;
   readonly notices: readonly string[];
+  /** The event source mappings run here, with their state and last processing result. */
+  eventSourceMappings(): readonly MappingStatus[];
   stop(): Promise<void>;
   /**
    * Stops at once, as a crash (SIGKILL) would: connections dropped, nothing in flight acknowledged
@@ -87,7 +91,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
       handler: new HttpApiHandler(definition, deps),
     })),
   ];
-  const server = createGatewayServer(mounted, options.log);
+  const server = createGatewayServer(mounted, options.log, callerKeysEndpoint(target, callers, ACCOUNT_ID));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`Port ${options.port} on 127.0.0.1 is in use; set PIPELINES_LOCAL_GATEWAY_PORT to a free port.`) : error),
@@ -126,6 +130,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     url,
     endpoints,
     notices,
+    eventSourceMappings: () => eventSources.mappings(),
     async stop() {
       rotations.stop();
       await eventSources.stop();

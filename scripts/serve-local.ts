@@ -39,6 +39,7 @@ async function main(args: readonly string[]): Promise<void> {
   });
   for (const [stack, { api_url }] of Object.entries(plane.endpoints)) log(`${stack}: ${api_url}`);
   for (const notice of plane.notices) log(`note: ${notice}`);
+  log(`note: keys for AWS_IAM routes: issue them through this URL, which serves the emulator's IAM and STS at its root (aws --endpoint-url ${plane.url} iam create-access-key --user-name <user>, or sts assume-role); a key created at the emulator directly is refused (403)`);
   if (sqsRetrySeconds !== undefined) log(`note: failed SQS messages are received again after ${sqsRetrySeconds} s, not the queue's visibility timeout (--sqs-retry-seconds visibility keeps AWS's timing)`);
   log(`serve:local ready at ${plane.url} in ${Date.now() - started} ms (.local/endpoints.json written); Ctrl-C stops it`);
 

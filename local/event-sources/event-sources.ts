@@ -3,12 +3,14 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { EventSourceMappingConfiguration, LambdaClient, ListEventSourceMappingsCommand, ListTagsCommand } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { emulatorClient, EmulatorTarget } from '../aws/clients';
 import { LOCAL_MAPPING_RUNNER, LOCAL_MAPPING_TAG } from '../../lib/local-target';
 import { DeployedStack } from '../deployment/local-deployment';
 import { FunctionRegistry } from '../lambda/functions';
 import { Checkpoints } from './checkpoints';
 import { KinesisMapping } from './kinesis-mapping';
+import { MappingHealth, MappingStatus } from './mapping-health';
 import { SqsMapping } from './sqs-mapping';
 import { findLocalDestinations, TableKinesisForwarder } from './table-kinesis-destination';
 
@@ -28,6 +30,8 @@ export interface EventSourcesOptions {
 
 export interface RunningEventSources {
   readonly notices: string[];
+  /** Each mapping run here, as GetEventSourceMapping would describe its state. */
+  mappings(): MappingStatus[];
   /** Lets the batches in flight finish, then stops. */
   stop(): Promise<void>;
   /** Stops at once, as a crash would: batches in flight are neither deleted, checkpointed nor forwarded. */
@@ -49,6 +53,7 @@ export async function startEventSources(options: EventSourcesOptions): Promise<R
   const streams = emulatorClient(DynamoDBStreamsClient, target);
   const notices: string[] = [];
   const running: Poller[] = [];
+  const health: MappingHealth[] = [];
   const checkpoints = new Checkpoints(options.checkpointFile);
 
   const mappings = [];
@@ -68,6 +73,7 @@ export async function startEventSources(options: EventSourcesOptions): Promise<R
     }
     const reportBatchItemFailures = (m.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures');
     if (m.FilterCriteria?.Filters?.length) notices.push(`event source mapping ${m.UUID}: filter criteria are not applied locally`);
+    const asRole = executionRoleClients(functions, m.FunctionArn!, target.region);
     if (arn.startsWith('arn:aws:sqs:')) {
       const mapping = new SqsMapping(
         {
@@ -82,9 +88,11 @@ export async function startEventSources(options: EventSourcesOptions): Promise<R
         sqs,
         functions,
         log,
+        async () => (await asRole()).sqs,
       );
       mapping.start();
       running.push(mapping);
+      health.push(mapping.health);
       if ((m.MaximumBatchingWindowInSeconds ?? 0) > 0) notices.push(`SQS mapping ${m.UUID}: its batching window is not applied locally (each receive of up to 10 messages is one batch)`);
       if (m.ScalingConfig?.MaximumConcurrency) notices.push(`SQS mapping ${m.UUID}: one poller locally (maximum concurrency ${m.ScalingConfig.MaximumConcurrency} on AWS)`);
     } else if (arn.startsWith('arn:aws:kinesis:')) {
@@ -108,9 +116,11 @@ export async function startEventSources(options: EventSourcesOptions): Promise<R
         functions,
         log,
         checkpoints,
+        asRole,
       );
       await mapping.start();
       running.push(mapping);
+      health.push(mapping.health);
       if ((m.ParallelizationFactor ?? 1) > 1) notices.push(`Kinesis mapping ${m.UUID}: parallelization factor ${m.ParallelizationFactor} is run as 1 locally`);
     } else {
       notices.push(`event source mapping ${m.UUID} on ${arn} is not supported locally (only SQS and Kinesis)`);
@@ -128,12 +138,30 @@ export async function startEventSources(options: EventSourcesOptions): Promise<R
   }
   return {
     notices,
+    mappings: () => health.map((h) => h.status),
     async stop() {
       await Promise.all(running.map((r) => r.stop()));
     },
     abandon() {
       for (const r of running) r.abandon();
     },
+  };
+}
+
+/**
+ * SQS and Kinesis clients signing as the mapping's function's execution role, sent where the
+ * function's own SDK calls go (the IAM-evaluating proxy of the local plane), built once the
+ * function has loaded.
+ */
+function executionRoleClients(functions: FunctionRegistry, functionArn: string, region: string): () => Promise<{ sqs: SQSClient; kinesis: KinesisClient }> {
+  let clients: Promise<{ sqs: SQSClient; kinesis: KinesisClient }> | undefined;
+  return () => {
+    clients ??= functions.get(functionArn).then(({ sdk }) => {
+      const config = { endpoint: sdk.endpoint, region, credentials: sdk.credentials, requestHandler: new NodeHttpHandler({ connectionTimeout: 2000 }), maxAttempts: 2 };
+      return { sqs: new SQSClient(config), kinesis: new KinesisClient(config) };
+    });
+    clients.catch(() => (clients = undefined));
+    return clients;
   };
 }
 

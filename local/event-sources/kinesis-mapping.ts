@@ -4,6 +4,7 @@ import { SendMessageCommand, SQSClient, GetQueueUrlCommand } from '@aws-sdk/clie
 import { FunctionRegistry } from '../lambda/functions';
 import { Checkpoints } from './checkpoints';
 import { deliverBatch } from './invoke-record';
+import { MappingHealth } from './mapping-health';
 
 /**
  * A Kinesis event source mapping, one poller per shard, in order: records are gathered until
@@ -12,6 +13,11 @@ import { deliverBatch } from './invoke-record';
  * is retried from the lowest failed sequence number, and a batch is retried up to
  * MaximumRetryAttempts while its records are younger than MaximumRecordAgeInSeconds; then its
  * shard and sequence-number range go to the on-failure destination and the shard moves on.
+ *
+ * Listing shards, reading records and sending to the on-failure queue are the execution role's
+ * calls (`asRole`), evaluated as on AWS (kinesis:ListShards, GetShardIterator, GetRecords,
+ * kms:Decrypt on a customer managed key, sqs:SendMessage: mapping-health.ts); finding the
+ * destination queue's URL is the local plane's own lookup, made as the emulator.
  * https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
  * https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
  * https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html
@@ -45,16 +51,46 @@ export class KinesisMapping {
 
   constructor(
     private readonly config: KinesisMappingConfig,
-    private readonly kinesis: KinesisClient,
+    kinesis: KinesisClient,
     private readonly sqs: SQSClient,
     private readonly functions: FunctionRegistry,
     private readonly log: (line: string) => void,
     private readonly checkpoints: Checkpoints = new Checkpoints(),
+    /** Clients signing as the function's execution role. @default the emulator's (`kinesis`, `sqs`) */
+    private readonly asRole: () => Promise<{ readonly kinesis: KinesisClient; readonly sqs: SQSClient }> = async () => ({ kinesis, sqs }),
+    readonly health = new MappingHealth({ uuid: config.uuid, eventSourceArn: config.streamArn, functionArn: config.functionArn }, log),
   ) {}
 
+  /** Lists the shards (again every few seconds while the stream refuses the role), then polls each. */
   async start(): Promise<void> {
-    const { Shards } = await this.kinesis.send(new ListShardsCommand({ StreamARN: this.config.streamArn }));
-    this.loops = (Shards ?? []).map((s) => this.pollShard(s.ShardId!));
+    const shards = await this.listShards();
+    this.loops = shards ? shards.map((shard) => this.pollShard(shard)) : [this.startWhenAllowed()];
+  }
+
+  private async listShards(): Promise<string[] | undefined> {
+    try {
+      const { Shards } = await (await this.asRole()).kinesis.send(new ListShardsCommand({ StreamARN: this.config.streamArn }));
+      this.health.allowed();
+      return (Shards ?? []).map((s) => s.ShardId!);
+    } catch (error) {
+      if (!this.health.refused(error)) throw error;
+      return undefined;
+    }
+  }
+
+  private async startWhenAllowed(): Promise<void> {
+    while (this.running) {
+      await sleep(this.health.retryMs);
+      if (!this.running) return;
+      const shards = await this.listShards().catch((error: Error) => {
+        this.log(`Kinesis mapping ${this.config.uuid}: ${error.message}`);
+        return undefined;
+      });
+      if (shards) {
+        await Promise.all(shards.map((shard) => this.pollShard(shard)));
+        return;
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -76,8 +112,9 @@ export class KinesisMapping {
     while (this.running) {
       try {
         const after = this.checkpoints.get(this.config.uuid, shardId);
+        const reader = (await this.asRole()).kinesis;
         iterator ??= (
-          await this.kinesis.send(
+          await reader.send(
             new GetShardIteratorCommand({
               StreamARN: this.config.streamArn,
               ShardId: shardId,
@@ -85,7 +122,8 @@ export class KinesisMapping {
             }),
           )
         ).ShardIterator;
-        const page = await this.kinesis.send(new GetRecordsCommand({ StreamARN: this.config.streamArn, ShardIterator: iterator, Limit: this.config.batchSize }));
+        const page = await reader.send(new GetRecordsCommand({ StreamARN: this.config.streamArn, ShardIterator: iterator, Limit: this.config.batchSize }));
+        this.health.allowed();
         iterator = page.NextShardIterator;
         if ((page.Records ?? []).length > 0) {
           if (buffer.length === 0) bufferSince = Date.now();
@@ -102,8 +140,14 @@ export class KinesisMapping {
         if (!iterator) break;
       } catch (error) {
         if (!this.running) break;
-        this.log(`Kinesis mapping ${this.config.uuid} ${shardId}: ${(error as Error).message}`);
+        // The next iterator starts right after the checkpoint: records read since are read again, so none is held twice.
         iterator = undefined;
+        buffer = [];
+        if (this.health.refused(error)) {
+          await sleep(this.health.retryMs);
+          continue;
+        }
+        this.log(`Kinesis mapping ${this.config.uuid} ${shardId}: ${(error as Error).message}`);
       }
       await sleep(POLL_INTERVAL_MS);
     }
@@ -120,6 +164,7 @@ export class KinesisMapping {
       }
       const seqs = item.records.map((r) => r.SequenceNumber!);
       const outcome = await deliverBatch(this.functions, this.config.functionArn, this.event(shardId, item.records), seqs, this.config.reportBatchItemFailures);
+      this.health.processed();
       if (outcome.kind === 'success') continue;
       // Partial failure: everything before the lowest failed record is checkpointed.
       const from = outcome.kind === 'partial' ? seqs.indexOf(outcome.failed[0]) : 0;
@@ -183,7 +228,7 @@ export class KinesisMapping {
     };
     const queueName = this.config.onFailureArn.split(':').pop()!;
     const { QueueUrl } = await this.sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
-    await this.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(record) }));
+    await (await this.asRole()).sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(record) }));
   }
 }
 

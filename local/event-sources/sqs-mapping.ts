@@ -1,6 +1,7 @@
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, GetQueueUrlCommand, Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { FunctionRegistry } from '../lambda/functions';
 import { deliverBatch } from './invoke-record';
+import { MappingHealth } from './mapping-health';
 
 /**
  * An SQS event source mapping: receive up to BatchSize messages, invoke the function with the
@@ -13,6 +14,10 @@ import { deliverBatch } from './invoke-record';
  * 2 s) and the lease is renewed while the function runs: a batch whose poller died (serve:local
  * killed) comes back after seconds, not after the queue's visibility timeout, and a slow batch is
  * not received a second time while it still runs.
+ *
+ * Receiving and deleting are the execution role's calls (`asRole`), evaluated as on AWS
+ * (sqs:ReceiveMessage, sqs:DeleteMessage, kms:Decrypt on a customer managed key: mapping-health.ts);
+ * finding the queue's URL and the lease are the local plane's own mechanics, made as the emulator.
  * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
  */
@@ -39,6 +44,9 @@ export class SqsMapping {
     private readonly sqs: SQSClient,
     private readonly functions: FunctionRegistry,
     private readonly log: (line: string) => void,
+    /** The SQS client signing as the function's execution role. @default the emulator's (`sqs`) */
+    private readonly asRole: () => Promise<SQSClient> = async () => sqs,
+    readonly health = new MappingHealth({ uuid: config.uuid, eventSourceArn: config.queueArn, functionArn: config.functionArn }, log),
   ) {}
 
   start(): void {
@@ -65,7 +73,8 @@ export class SqsMapping {
     const { QueueUrl } = await this.sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
     while (this.running) {
       try {
-        const received = await this.sqs.send(
+        const reader = await this.asRole();
+        const received = await reader.send(
           new ReceiveMessageCommand({
             QueueUrl,
             // ReceiveMessage returns at most 10; larger batch sizes need a batching window, which gathers several receives.
@@ -76,17 +85,22 @@ export class SqsMapping {
             MessageAttributeNames: ['All'],
           }),
         );
+        this.health.allowed();
         const messages = received.Messages ?? [];
-        if (messages.length > 0 && !this.abandoned) await this.process(QueueUrl!, messages);
+        if (messages.length > 0 && !this.abandoned) await this.process(reader, QueueUrl!, messages);
       } catch (error) {
         if (!this.running) break;
+        if (this.health.refused(error)) {
+          await sleep(this.health.retryMs);
+          continue;
+        }
         this.log(`SQS mapping ${this.config.uuid}: ${(error as Error).message}`);
         await sleep(1000);
       }
     }
   }
 
-  private async process(queueUrl: string, messages: Message[]): Promise<void> {
+  private async process(reader: SQSClient, queueUrl: string, messages: Message[]): Promise<void> {
     const event = { Records: messages.map((m) => sqsRecord(m, this.config.queueArn, this.config.region)) };
     const ids = messages.map((m) => m.MessageId!);
     const renewal = this.renewLease(queueUrl, messages);
@@ -97,10 +111,11 @@ export class SqsMapping {
       clearInterval(renewal);
     }
     if (this.abandoned) return;
+    this.health.processed();
     const failed = outcome.kind === 'success' ? [] : outcome.kind === 'partial' ? outcome.failed : ids;
     const succeeded = messages.filter((m) => !failed.includes(m.MessageId!));
     if (succeeded.length > 0) {
-      await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+      await reader.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
     }
     if (failed.length > 0) {
       this.log(`SQS mapping ${this.config.uuid}: ${failed.length} of ${messages.length} message(s) failed (${outcome.kind === 'error' ? outcome.functionError : 'reported'}); they stay on the queue`);

@@ -16,13 +16,33 @@ import { AccountScope, requiredAccess } from './service-access';
 // The session name role-credentials.ts assumes integration roles with.
 const SESSION_NAME = 'apigateway-local';
 
-/** Kinesis needs these on a stream's KMS key for each action that writes or reads records. */
-// https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html
-const KINESIS_KEY_ACTIONS: Readonly<Record<string, string>> = { PutRecord: 'kms:GenerateDataKey', PutRecords: 'kms:GenerateDataKey', GetRecords: 'kms:Decrypt' };
+/**
+ * The KMS actions a service performs with the caller's permissions on a resource's customer
+ * managed key, per API action: Kinesis for records
+ * (https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html), Secrets Manager for
+ * a secret's value (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html),
+ * SQS for messages: producers need GenerateDataKey and Decrypt, consumers Decrypt
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
+ */
+const KEY_ACTIONS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  kinesis: { PutRecord: ['kms:GenerateDataKey'], PutRecords: ['kms:GenerateDataKey'], GetRecords: ['kms:Decrypt'] },
+  secretsmanager: { GetSecretValue: ['kms:Decrypt'], PutSecretValue: ['kms:GenerateDataKey'] },
+  sqs: { SendMessage: ['kms:GenerateDataKey', 'kms:Decrypt'], SendMessageBatch: ['kms:GenerateDataKey', 'kms:Decrypt'], ReceiveMessage: ['kms:Decrypt'] },
+};
 
-/** Secrets Manager decrypts a secret's value and encrypts a new one under the secret's key, on the caller's behalf. */
-// https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
-const SECRET_KEY_ACTIONS: Readonly<Record<string, string>> = { GetSecretValue: 'kms:Decrypt', PutSecretValue: 'kms:GenerateDataKey' };
+/** The AWS managed key of each service, which needs no check (see customerKey). */
+const MANAGED_ALIAS: Readonly<Record<string, string>> = { kinesis: 'aws/kinesis', secretsmanager: 'aws/secretsmanager', sqs: 'aws/sqs' };
+
+/**
+ * How each service answers KMS's refusal: Kinesis with KMSAccessDeniedException (PutRecord's and
+ * GetRecords' Errors), SQS with KmsAccessDenied, 400 (SendMessage's and ReceiveMessage's Errors:
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html#API_ReceiveMessage_Errors),
+ * Secrets Manager with its AccessDeniedException.
+ */
+const KEY_DENIED: Readonly<Record<string, { readonly type: string; readonly status: number }>> = {
+  kinesis: { type: 'KMSAccessDeniedException', status: 400 },
+  sqs: { type: 'com.amazonaws.sqs#KmsAccessDenied', status: 400 },
+};
 
 /** The error type each service answers an IAM refusal with (its JSON protocol's __type), and its status. */
 const ACCESS_DENIED: Readonly<Record<string, { readonly type: string; readonly status: number; readonly headers?: Record<string, string> }>> = {
@@ -45,6 +65,7 @@ interface Secret {
 
 export class AccessControl {
   private readonly streamKeys = new Map<string, Cached<StreamKey>>();
+  private readonly queueKeys = new Map<string, Cached<StreamKey>>();
   private readonly secrets = new Map<string, Cached<Secret | undefined>>();
 
   constructor(
@@ -80,17 +101,19 @@ export class AccessControl {
     if (decision !== 'allow') {
       return jsonError(denied.status, denied.type, deniedMessage(sessionArn, access.action, access.resource, decision), denied.headers);
     }
-    const keyAction = call.service === 'kinesis' ? KINESIS_KEY_ACTIONS[call.action] : call.service === 'secretsmanager' ? SECRET_KEY_ACTIONS[call.action] : undefined;
-    if (!keyAction) return undefined;
-    const key = access.stream ? await this.keyOf(access.stream) : secret?.key;
+    const keyActions = KEY_ACTIONS[call.service]?.[call.action] ?? [];
+    if (keyActions.length === 0) return undefined;
+    const key = access.stream ? await this.keyOf(access.stream) : access.queueUrl ? await this.queueKeyOf(access.queueUrl) : secret?.key;
     if (!key?.keyArn || !key.keyPolicy) return undefined;
     const via = { 'kms:ViaService': `${call.service}.${this.target.region}.amazonaws.com`, 'kms:CallerAccount': this.scope.accountId };
-    const keyDecision = evaluateKeyAccess(request(keyAction, key.keyArn, via), identity, key.keyPolicy);
-    if (keyDecision === 'allow') return undefined;
-    const message = deniedMessage(sessionArn, keyAction, key.keyArn, keyDecision);
-    // Kinesis reports KMS's refusal as its own KMSAccessDeniedException (PutRecord's and GetRecords' Errors);
-    // Secrets Manager as an AccessDeniedException.
-    return call.service === 'kinesis' ? jsonError(400, 'KMSAccessDeniedException', message) : jsonError(denied.status, denied.type, message, denied.headers);
+    for (const keyAction of keyActions) {
+      const keyDecision = evaluateKeyAccess(request(keyAction, key.keyArn, via), identity, key.keyPolicy);
+      if (keyDecision === 'allow') continue;
+      const message = deniedMessage(sessionArn, keyAction, key.keyArn, keyDecision);
+      const keyDenied = KEY_DENIED[call.service];
+      return keyDenied ? jsonError(keyDenied.status, keyDenied.type, message) : jsonError(denied.status, denied.type, message, denied.headers);
+    }
+    return undefined;
   }
 
   /** undefined when `principal` may invoke `routeArn`; else AWS's message for the 403. */
@@ -108,6 +131,10 @@ export class AccessControl {
     return cached(this.streamKeys, stream, this.ttlMs, () => this.readStreamKey(stream));
   }
 
+  private queueKeyOf(queueUrl: string): Promise<StreamKey> {
+    return cached(this.queueKeys, queueUrl, this.ttlMs, () => this.readQueueKey(queueUrl));
+  }
+
   private secretOf(secretId: string): Promise<Secret | undefined> {
     return cached(this.secrets, secretId, this.ttlMs, () => this.readSecret(secretId));
   }
@@ -116,7 +143,14 @@ export class AccessControl {
     const summary = await this.emulator({ service: 'kinesis', action: 'DescribeStreamSummary' }, { StreamName: stream });
     const description = summary?.StreamDescriptionSummary as { EncryptionType?: string; KeyId?: string } | undefined;
     if (!description || description.EncryptionType !== 'KMS' || !description.KeyId) return {};
-    return this.customerKey(description.KeyId, 'aws/kinesis');
+    return this.customerKey(description.KeyId, MANAGED_ALIAS.kinesis);
+  }
+
+  /** A queue with SSE-SQS (SQS owned keys) or no encryption names no KmsMasterKeyId. */
+  private async readQueueKey(queueUrl: string): Promise<StreamKey> {
+    const attributes = await this.emulator({ service: 'sqs', action: 'GetQueueAttributes' }, { QueueUrl: queueUrl, AttributeNames: ['KmsMasterKeyId'] });
+    const keyId = (attributes?.Attributes as { KmsMasterKeyId?: string } | undefined)?.KmsMasterKeyId;
+    return keyId ? this.customerKey(keyId, MANAGED_ALIAS.sqs) : {};
   }
 
   private async readSecret(secretId: string): Promise<Secret | undefined> {
@@ -124,7 +158,7 @@ export class AccessControl {
     const arn = described?.ARN;
     if (typeof arn !== 'string') return undefined;
     const keyId = typeof described?.KmsKeyId === 'string' ? described.KmsKeyId : undefined;
-    return { arn, key: keyId ? await this.customerKey(keyId, 'aws/secretsmanager') : {} };
+    return { arn, key: keyId ? await this.customerKey(keyId, MANAGED_ALIAS.secretsmanager) : {} };
   }
 
   /**
@@ -144,7 +178,7 @@ export class AccessControl {
 
   private async emulator(call: ServiceAction, input: unknown): Promise<Record<string, unknown> | undefined> {
     const response = await callAsEmulator(this.target, call, input);
-    if (response.status === 400 && /ResourceNotFound|NotFound/.test(response.body)) return undefined;
+    if (response.status === 400 && /ResourceNotFound|NotFound|NonExistentQueue|QueueDoesNotExist/.test(response.body)) return undefined;
     if (response.status >= 300) throw new Error(`The emulator refused ${call.service}:${call.action} (${response.status}): ${response.body.slice(0, 200)}`);
     return JSON.parse(response.body) as Record<string, unknown>;
   }

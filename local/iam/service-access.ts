@@ -15,6 +15,8 @@ export interface RequiredAccess {
   readonly resource: string;
   /** The stream a Kinesis call reads or writes, to find the key it is encrypted with. */
   readonly stream?: string;
+  /** The queue an SQS call names, to find the key it is encrypted with. */
+  readonly queueUrl?: string;
   /** The secret (name or ARN) a Secrets Manager call names: its ARN and key are read from the emulator. */
   readonly secretId?: string;
 }
@@ -24,6 +26,17 @@ export interface AccountScope {
   readonly accountId: string;
 }
 
+/**
+ * SQS's batch actions have no IAM action of their own: each is authorized as its single-message
+ * action ("permission for ... SendMessageBatch is the same as for SendMessage").
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html
+ */
+const AUTHORIZED_AS: Readonly<Record<string, string>> = {
+  'sqs:SendMessageBatch': 'sqs:SendMessage',
+  'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibilityBatch': 'sqs:ChangeMessageVisibility',
+};
+
 /** Actions without a resource type in IAM: granted on `*`. */
 const WITHOUT_RESOURCE = new Set(['kinesis:ListStreams', 'secretsmanager:GetRandomPassword', 'secretsmanager:ListSecrets']);
 
@@ -32,7 +45,7 @@ const WITHOUT_RESOURCE = new Set(['kinesis:ListStreams', 'secretsmanager:GetRand
  * read (a malformed one, which the service refuses before any data is touched).
  */
 export function requiredAccess(call: ServiceAction, body: string, scope: AccountScope): RequiredAccess | undefined {
-  const action = `${call.service}:${call.action}`;
+  const action = AUTHORIZED_AS[`${call.service}:${call.action}`] ?? `${call.service}:${call.action}`;
   if (WITHOUT_RESOURCE.has(action)) return { action, resource: '*' };
   const input = parse(body);
   const arn = (service: string, resource: string) => `arn:aws:${service}:${scope.region}:${scope.accountId}:${resource}`;
@@ -48,7 +61,7 @@ export function requiredAccess(call: ServiceAction, body: string, scope: Account
     case 'sqs': {
       const queueUrl = stringField(input, 'QueueUrl');
       const queue = queueUrl?.split('/').pop();
-      return queue ? { action, resource: arn('sqs', queue) } : undefined;
+      return queue ? { action, resource: arn('sqs', queue), queueUrl } : undefined;
     }
     case 'secretsmanager': {
       const secretId = stringField(input, 'SecretId');
@@ -61,12 +74,16 @@ export function requiredAccess(call: ServiceAction, body: string, scope: Account
 }
 
 function kinesisStream(action: string, input: Record<string, unknown>): string | undefined {
-  if (action === 'GetRecords') return streamOfShardIterator(stringField(input, 'ShardIterator'));
-  const name = stringField(input, 'StreamName');
-  if (name) return name;
-  const streamArn = stringField(input, 'StreamARN');
-  return streamArn?.split(':stream/')[1];
+  const named = stringField(input, 'StreamName') ?? stringField(input, 'StreamARN')?.split(':stream/')[1];
+  if (action !== 'GetRecords') return named;
+  // moto writes "None" as the stream of an iterator asked for by StreamARN (moto/kinesis/models.py
+  // get_shard_iterator passes the absent StreamName to compose_new_shard_iterator); the request's
+  // StreamARN names the stream then.
+  const ofIterator = streamOfShardIterator(stringField(input, 'ShardIterator'));
+  return ofIterator === MOTO_UNNAMED_STREAM ? named : ofIterator;
 }
+
+const MOTO_UNNAMED_STREAM = 'None';
 
 /**
  * The stream a shard iterator was issued for. Kinesis reads it from the iterator, so an iterator of

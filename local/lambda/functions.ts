@@ -24,6 +24,8 @@ export interface LocalFunction {
   readonly name: string;
   readonly arn: string;
   readonly timeoutMs: number;
+  /** Where its SDK calls go and the execution role's credentials they sign with; its event source mappings read with the same. */
+  readonly sdk: Awaited<ReturnType<SdkAccess>>;
   invoke(event: unknown): Promise<InvocationOutcome & { readonly requestId: string }>;
 }
 
@@ -131,6 +133,7 @@ export class FunctionRegistry {
       name,
       arn: config.FunctionArn,
       timeoutMs,
+      sdk,
       async invoke(event: unknown) {
         const sandbox = await acquire();
         const requestId = crypto.randomUUID();

@@ -27,7 +27,10 @@ export function basePath(api: Pick<MountedApi, 'apiId' | 'stage'>): string {
   return api.stage ? `/${api.apiId}/${api.stage}` : `/${api.apiId}/`;
 }
 
-export function createGatewayServer(apis: readonly MountedApi[], log: (line: string) => void): http.Server {
+/** Answers the requests at the server's root that are AWS service calls (caller-keys-endpoint.ts), or undefined for any other. */
+export type AwsEndpoint = (req: http.IncomingMessage, body: Buffer) => Promise<LocalResponse> | undefined;
+
+export function createGatewayServer(apis: readonly MountedApi[], log: (line: string) => void, aws?: AwsEndpoint): http.Server {
   return http.createServer((req, res) => {
     const started = process.hrtime.bigint();
     const chunks: Buffer[] = [];
@@ -46,8 +49,9 @@ export function createGatewayServer(apis: readonly MountedApi[], log: (line: str
         const rawQuery = at < 0 ? '' : url.slice(at + 1);
         let response: LocalResponse;
         try {
+          const body = Buffer.concat(chunks);
           if (tooLarge) response = jsonResponse(413, { message: 'Request Too Long' }, 'gateway REQUEST_TOO_LARGE');
-          else response = await dispatch(apis, req, rawPath, rawQuery, Buffer.concat(chunks));
+          else response = (await aws?.(req, body)) ?? (await dispatch(apis, req, rawPath, rawQuery, body));
         } catch (error) {
           log(`internal error: ${(error as Error).stack ?? String(error)}`);
           response = jsonResponse(500, { message: 'Internal server error' }, 'local data plane error');
