@@ -55,7 +55,7 @@ async function main(args: readonly string[]): Promise<void> {
     const figures: string[] = [`serve:local ready: ${ready} ms wall clock (${readyMs} ms inside the process); target <= 5000 ms`];
 
     if (args.includes('--load-only')) {
-      process.stdout.write(`\nbench:local load (${new Date().toISOString()})\n${formatFigures(await loadPhase(config))}\n`);
+      process.stdout.write(`\nbench:local load (${new Date().toISOString()})\n${formatFigures(await loadPhase(config, serve.pid))}\n`);
       return;
     }
     const health = `${urls['apigw-lambda-dynamodb-customers']}/health`;
@@ -69,7 +69,7 @@ async function main(args: readonly string[]): Promise<void> {
     const smokeStarted = Date.now();
     const smokeCode = await runToEnd(process.execPath, [TS_NODE, '--swc', 'scripts/smoke.ts', '--target', 'local']);
     figures.push(`smoke --target local (all pipelines): ${((Date.now() - smokeStarted) / 1000).toFixed(1)} s wall clock, exit ${smokeCode}; target <= 60 s`);
-    const load = formatFigures(await loadPhase(config));
+    const load = formatFigures(await loadPhase(config, serve.pid));
     process.stdout.write(`\nbench:local (${new Date().toISOString()})\n${figures.map((f) => `  ${f}`).join('\n')}\n\nload, ${LOAD_RUNS} runs each (min/median/max):\n${load}\n`);
   } finally {
     serve.kill('SIGTERM');
@@ -77,7 +77,7 @@ async function main(args: readonly string[]): Promise<void> {
 }
 
 /** Every pipeline's route under load; the write routes count what they lose. */
-async function loadPhase(config: ReturnType<typeof loadConfig>): Promise<LoadFigures[]> {
+async function loadPhase(config: ReturnType<typeof loadConfig>, serverPid: number | undefined): Promise<LoadFigures[]> {
   const target = smokeTarget('local', config);
   const customers = await target.outputs('apigw-lambda-dynamodb-customers');
   const api = outputString(customers, 'api_url', 'apigw-lambda-dynamodb-customers').replace(/\/$/, '');
@@ -97,7 +97,7 @@ async function loadPhase(config: ReturnType<typeof loadConfig>): Promise<LoadFig
   ];
   const all: LoadFigures[] = [];
   for (const [label, read] of reads) {
-    all.push(...(await measureLoad({ label, send: () => read.send(), sample: read }, READ_REQUESTS, LOAD_RUNS)));
+    all.push(...(await measureLoad({ label, send: () => read.send(), sample: read }, READ_REQUESTS, LOAD_RUNS, serverPid)));
   }
   let runs = 0;
   const writes: ((run: string) => Promise<PipelineLoad>)[] = [
@@ -119,7 +119,7 @@ async function loadPhase(config: ReturnType<typeof loadConfig>): Promise<LoadFig
       };
       return { send: (i: number) => instance.send(i), lost };
     };
-    all.push(...(await measureLoad({ label: probe.name, send: (i) => probe.send(i), sample: { ...probe.last }, fresh }, WRITE_REQUESTS, LOAD_RUNS)));
+    all.push(...(await measureLoad({ label: probe.name, send: (i) => probe.send(i), sample: { ...probe.last }, fresh }, WRITE_REQUESTS, LOAD_RUNS, serverPid)));
     await probe.cleanup();
   }
   // The API has no DELETE (405): the bench's customer goes from the table directly, as the smoke's does.
