@@ -6,7 +6,7 @@ import { readLocalDeployment } from '../local/deployment/local-deployment';
 import { PROJECT_ROOT } from '../lib/bundling';
 import { LOCAL_OUTDIR } from './lib/synth';
 import { LOCAL_DIR } from './lib/emulator';
-import { formatFigures, LoadFigures, LoadTarget, measureLoad } from './lib/bench-load';
+import { formatFigures, idleCpuPerSecond, LoadFigures, LoadTarget, measureLoad, ServerProcess } from './lib/bench-load';
 import { commentsLoad, PipelineLoad, proxyLoad, putRecordLoad, webhookLoad } from './lib/load-pipelines';
 import { call, expectStatus } from './lib/smoke-http';
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -77,7 +77,10 @@ async function main(args: readonly string[]): Promise<void> {
 }
 
 /** Every pipeline's route under load; the write routes count what they lose. */
-async function loadPhase(config: ReturnType<typeof loadConfig>, serverPid: number | undefined): Promise<LoadFigures[]> {
+async function loadPhase(config: ReturnType<typeof loadConfig>, pid: number | undefined): Promise<LoadFigures[]> {
+  // serve:local's pollers use CPU with no request at all: measured first, and left out of each run's CPU per request.
+  const server: ServerProcess | undefined = pid === undefined ? undefined : { pid, idleCpuPerSecond: await idleCpuPerSecond(pid) };
+  if (server) process.stdout.write(`serve:local idle: ${(server.idleCpuPerSecond * 1000).toFixed(0)} ms CPU per second (pollers), left out of the CPU per request\n`);
   const target = smokeTarget('local', config);
   const customers = await target.outputs('apigw-lambda-dynamodb-customers');
   const api = outputString(customers, 'api_url', 'apigw-lambda-dynamodb-customers').replace(/\/$/, '');
@@ -97,7 +100,7 @@ async function loadPhase(config: ReturnType<typeof loadConfig>, serverPid: numbe
   ];
   const all: LoadFigures[] = [];
   for (const [label, read] of reads) {
-    all.push(...(await measureLoad({ label, send: () => read.send(), sample: read }, READ_REQUESTS, LOAD_RUNS, serverPid)));
+    all.push(...(await measureLoad({ label, send: () => read.send(), sample: read }, READ_REQUESTS, LOAD_RUNS, server)));
   }
   let runs = 0;
   const writes: ((run: string) => Promise<PipelineLoad>)[] = [
@@ -119,7 +122,7 @@ async function loadPhase(config: ReturnType<typeof loadConfig>, serverPid: numbe
       };
       return { send: (i: number) => instance.send(i), lost };
     };
-    all.push(...(await measureLoad({ label: probe.name, send: (i) => probe.send(i), sample: { ...probe.last }, fresh }, WRITE_REQUESTS, LOAD_RUNS, serverPid)));
+    all.push(...(await measureLoad({ label: probe.name, send: (i) => probe.send(i), sample: { ...probe.last }, fresh }, WRITE_REQUESTS, LOAD_RUNS, server)));
     await probe.cleanup();
   }
   // The API has no DELETE (405): the bench's customer goes from the table directly, as the smoke's does.

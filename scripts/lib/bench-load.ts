@@ -30,7 +30,7 @@ export interface LoadFigures {
   readonly p50: number[];
   readonly p99: number[];
   readonly floorRps: number[];
-  /** CPU time of the route's server (every thread) and of the floor, per request; empty where /proc is not there. */
+  /** CPU time per request of the route's server (every thread, less its idle rate) and of the floor; empty where /proc is not there. */
   readonly cpuUs: number[];
   readonly floorCpuUs: number[];
   readonly errors: number;
@@ -60,15 +60,32 @@ function cpuSeconds(pid: number | undefined): number | undefined {
 // sysconf(_SC_CLK_TCK), 100 on every Linux that Node supports.
 const CLOCK_TICKS_PER_SECOND = 100;
 
-async function timed<T>(pid: number | undefined, count: number, work: () => Promise<T>): Promise<{ result: T; cpuUs?: number }> {
-  const before = cpuSeconds(pid);
-  const result = await work();
-  const after = cpuSeconds(pid);
-  return { result, cpuUs: before === undefined || after === undefined ? undefined : ((after - before) * 1e6) / count };
+/** The server whose CPU time is counted, and what it spends per second with no request (serve:local's pollers). */
+export interface ServerProcess {
+  readonly pid: number;
+  readonly idleCpuPerSecond: number;
 }
 
-/** `serverPid`: the route's server process, for its CPU time per request. */
-export async function measureLoad(target: LoadTarget, count: number, runs: number, serverPid?: number): Promise<LoadFigures[]> {
+/** CPU seconds per second of `pid` over `ms` with nothing sent to it. */
+export async function idleCpuPerSecond(pid: number, ms = 5000): Promise<number> {
+  const before = cpuSeconds(pid) ?? 0;
+  const started = Date.now();
+  await new Promise((r) => setTimeout(r, ms));
+  return ((cpuSeconds(pid) ?? 0) - before) / ((Date.now() - started) / 1000);
+}
+
+async function timed<T>(server: ServerProcess | undefined, count: number, work: () => Promise<T>): Promise<{ result: T; cpuUs?: number }> {
+  const before = cpuSeconds(server?.pid);
+  const started = Date.now();
+  const result = await work();
+  const after = cpuSeconds(server?.pid);
+  if (!server || before === undefined || after === undefined) return { result };
+  const idle = (server.idleCpuPerSecond * (Date.now() - started)) / 1000;
+  return { result, cpuUs: (Math.max(0, after - before - idle) * 1e6) / count };
+}
+
+/** `server`: the route's server process, for its CPU time per request beyond its idle rate. */
+export async function measureLoad(target: LoadTarget, count: number, runs: number, server?: ServerProcess): Promise<LoadFigures[]> {
   const floor = await startFloor(target.sample);
   // The floor is asked through the same client code as the route, so the client costs both the same.
   const askFloor = async () => (await call(floor.url)).status;
@@ -81,11 +98,11 @@ export async function measureLoad(target: LoadTarget, count: number, runs: numbe
       const options: LoadOptions = { count, concurrency };
       for (let r = 0; r < runs; r++) {
         // Floor and route alternate, so drift in machine load hits both alike.
-        const floorRun = await timed(floor.process.pid, count, () => runLoad(options, askFloor));
+        const floorRun = await timed(floor.process.pid === undefined ? undefined : { pid: floor.process.pid, idleCpuPerSecond: 0 }, count, () => runLoad(options, askFloor));
         f.floorRps.push(throughput(floorRun.result));
         if (floorRun.cpuUs !== undefined) f.floorCpuUs.push(floorRun.cpuUs);
         const instance = target.fresh ? await target.fresh() : undefined;
-        const routeRun = await timed(serverPid, count, () => runLoad(options, (i) => (instance ?? target).send(i)));
+        const routeRun = await timed(server, count, () => runLoad(options, (i) => (instance ?? target).send(i)));
         const run = routeRun.result;
         if (routeRun.cpuUs !== undefined) f.cpuUs.push(routeRun.cpuUs);
         f.rps.push(throughput(run));
