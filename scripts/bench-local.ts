@@ -6,7 +6,7 @@ import { readLocalDeployment } from '../local/deployment/local-deployment';
 import { PROJECT_ROOT } from '../lib/bundling';
 import { LOCAL_OUTDIR } from './lib/synth';
 import { LOCAL_DIR } from './lib/emulator';
-import { formatFigures, idleCpuPerSecond, LoadFigures, LoadTarget, measureLoad, ServerProcess } from './lib/bench-load';
+import { formatFigures, LoadFigures, LoadTarget, measureLoad } from './lib/bench-load';
 import { commentsLoad, PipelineLoad, proxyLoad, putRecordLoad, webhookLoad } from './lib/load-pipelines';
 import { call, expectStatus } from './lib/smoke-http';
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -55,7 +55,7 @@ async function main(args: readonly string[]): Promise<void> {
     const figures: string[] = [`serve:local ready: ${ready} ms wall clock (${readyMs} ms inside the process); target <= 5000 ms`];
 
     if (args.includes('--load-only')) {
-      process.stdout.write(`\nbench:local load (${new Date().toISOString()})\n${formatFigures(await loadPhase(config, serve.pid))}\n`);
+      process.stdout.write(`\nbench:local load (${new Date().toISOString()})\n${formatFigures(await loadPhase(config))}\n`);
       return;
     }
     const health = `${urls['apigw-lambda-dynamodb-customers']}/health`;
@@ -69,7 +69,7 @@ async function main(args: readonly string[]): Promise<void> {
     const smokeStarted = Date.now();
     const smokeCode = await runToEnd(process.execPath, [TS_NODE, '--swc', 'scripts/smoke.ts', '--target', 'local']);
     figures.push(`smoke --target local (all pipelines): ${((Date.now() - smokeStarted) / 1000).toFixed(1)} s wall clock, exit ${smokeCode}; target <= 60 s`);
-    const load = formatFigures(await loadPhase(config, serve.pid));
+    const load = formatFigures(await loadPhase(config));
     process.stdout.write(`\nbench:local (${new Date().toISOString()})\n${figures.map((f) => `  ${f}`).join('\n')}\n\nload, ${LOAD_RUNS} runs each (min/median/max):\n${load}\n`);
   } finally {
     serve.kill('SIGTERM');
@@ -77,10 +77,7 @@ async function main(args: readonly string[]): Promise<void> {
 }
 
 /** Every pipeline's route under load; the write routes count what they lose. */
-async function loadPhase(config: ReturnType<typeof loadConfig>, pid: number | undefined): Promise<LoadFigures[]> {
-  // serve:local's pollers use CPU with no request at all: measured first, and left out of each run's CPU per request.
-  const server: ServerProcess | undefined = pid === undefined ? undefined : { pid, idleCpuPerSecond: await idleCpuPerSecond(pid) };
-  if (server) process.stdout.write(`serve:local idle: ${(server.idleCpuPerSecond * 1000).toFixed(0)} ms CPU per second (pollers), left out of the CPU per request\n`);
+async function loadPhase(config: ReturnType<typeof loadConfig>): Promise<LoadFigures[]> {
   const target = smokeTarget('local', config);
   const customers = await target.outputs('apigw-lambda-dynamodb-customers');
   const api = outputString(customers, 'api_url', 'apigw-lambda-dynamodb-customers').replace(/\/$/, '');
@@ -100,7 +97,7 @@ async function loadPhase(config: ReturnType<typeof loadConfig>, pid: number | un
   ];
   const all: LoadFigures[] = [];
   for (const [label, read] of reads) {
-    all.push(...(await measureLoad({ label, send: () => read.send(), sample: read }, READ_REQUESTS, LOAD_RUNS, server)));
+    all.push(...(await measureLoad({ label, send: () => read.send(), sample: read }, READ_REQUESTS, LOAD_RUNS)));
   }
   let runs = 0;
   const writes: ((run: string) => Promise<PipelineLoad>)[] = [
@@ -122,7 +119,7 @@ async function loadPhase(config: ReturnType<typeof loadConfig>, pid: number | un
       };
       return { send: (i: number) => instance.send(i), lost };
     };
-    all.push(...(await measureLoad({ label: probe.name, send: (i) => probe.send(i), sample: { ...probe.last }, fresh }, WRITE_REQUESTS, LOAD_RUNS, server)));
+    all.push(...(await measureLoad({ label: probe.name, send: (i) => probe.send(i), sample: { ...probe.last }, fresh }, WRITE_REQUESTS, LOAD_RUNS)));
     await probe.cleanup();
   }
   // The API has no DELETE (405): the bench's customer goes from the table directly, as the smoke's does.

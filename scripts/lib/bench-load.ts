@@ -1,5 +1,4 @@
 import { ChildProcess, spawn } from 'child_process';
-import * as fs from 'fs';
 import * as readline from 'readline';
 import { failures, latencyQuantile, LoadOptions, runLoad, spread, throughput } from './load';
 import { LostReport } from './load-pipelines';
@@ -30,9 +29,6 @@ export interface LoadFigures {
   readonly p50: number[];
   readonly p99: number[];
   readonly floorRps: number[];
-  /** CPU time per request of the route's server (every thread, less its idle rate) and of the floor; empty where /proc is not there. */
-  readonly cpuUs: number[];
-  readonly floorCpuUs: number[];
   readonly errors: number;
   readonly lost: number;
 }
@@ -43,49 +39,7 @@ const LOST_TIMEOUT_MS = 60_000;
 // slowest of all when it paid for the JIT).
 const WARMUP_REQUESTS = 200;
 
-/**
- * CPU seconds a process has used (user + system, all its threads), from /proc (Linux). On a busy
- * machine a server's CPU time per request moves far less than its wall-clock throughput.
- * https://man7.org/linux/man-pages/man5/proc_pid_stat.5.html (fields 14 utime and 15 stime, in clock ticks)
- */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
-}
-// sysconf(_SC_CLK_TCK), 100 on every Linux that Node supports.
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** The server whose CPU time is counted, and what it spends per second with no request (serve:local's pollers). */
-export interface ServerProcess {
-  readonly pid: number;
-  readonly idleCpuPerSecond: number;
-}
-
-/** CPU seconds per second of `pid` over `ms` with nothing sent to it. */
-export async function idleCpuPerSecond(pid: number, ms = 5000): Promise<number> {
-  const before = cpuSeconds(pid) ?? 0;
-  const started = Date.now();
-  await new Promise((r) => setTimeout(r, ms));
-  return ((cpuSeconds(pid) ?? 0) - before) / ((Date.now() - started) / 1000);
-}
-
-async function timed<T>(server: ServerProcess | undefined, count: number, work: () => Promise<T>): Promise<{ result: T; cpuUs?: number }> {
-  const before = cpuSeconds(server?.pid);
-  const started = Date.now();
-  const result = await work();
-  const after = cpuSeconds(server?.pid);
-  if (!server || before === undefined || after === undefined) return { result };
-  const idle = (server.idleCpuPerSecond * (Date.now() - started)) / 1000;
-  return { result, cpuUs: (Math.max(0, after - before - idle) * 1e6) / count };
-}
-
-/** `server`: the route's server process, for its CPU time per request beyond its idle rate. */
-export async function measureLoad(target: LoadTarget, count: number, runs: number, server?: ServerProcess): Promise<LoadFigures[]> {
+export async function measureLoad(target: LoadTarget, count: number, runs: number): Promise<LoadFigures[]> {
   const floor = await startFloor(target.sample);
   // The floor is asked through the same client code as the route, so the client costs both the same.
   const askFloor = async () => (await call(floor.url)).status;
@@ -94,17 +48,13 @@ export async function measureLoad(target: LoadTarget, count: number, runs: numbe
     await runLoad({ count: WARMUP_REQUESTS, concurrency: 8 }, (i) => target.send(i));
     const figures: LoadFigures[] = [];
     for (const concurrency of CONCURRENCIES) {
-      const f: LoadFigures = { label: target.label, concurrency, rps: [], p50: [], p99: [], floorRps: [], cpuUs: [], floorCpuUs: [], errors: 0, lost: 0 };
+      const f: LoadFigures = { label: target.label, concurrency, rps: [], p50: [], p99: [], floorRps: [], errors: 0, lost: 0 };
       const options: LoadOptions = { count, concurrency };
       for (let r = 0; r < runs; r++) {
         // Floor and route alternate, so drift in machine load hits both alike.
-        const floorRun = await timed(floor.process.pid === undefined ? undefined : { pid: floor.process.pid, idleCpuPerSecond: 0 }, count, () => runLoad(options, askFloor));
-        f.floorRps.push(throughput(floorRun.result));
-        if (floorRun.cpuUs !== undefined) f.floorCpuUs.push(floorRun.cpuUs);
+        f.floorRps.push(throughput(await runLoad(options, askFloor)));
         const instance = target.fresh ? await target.fresh() : undefined;
-        const routeRun = await timed(server, count, () => runLoad(options, (i) => (instance ?? target).send(i)));
-        const run = routeRun.result;
-        if (routeRun.cpuUs !== undefined) f.cpuUs.push(routeRun.cpuUs);
+        const run = await runLoad(options, (i) => (instance ?? target).send(i));
         f.rps.push(throughput(run));
         f.p50.push(latencyQuantile(run, 0.5));
         f.p99.push(latencyQuantile(run, 0.99));
@@ -126,12 +76,11 @@ export function formatFigures(all: readonly LoadFigures[]): string {
   };
   const rows = all.map((f) => {
     const ratio = f.rps.map((r, i) => r / f.floorRps[i]);
-    const cpu = (v: number[]) => (v.length ? mmm(v, 0) : 'n/a');
-    return `| ${f.label} | ${f.concurrency} | ${mmm(f.rps, 0)} | ${mmm(f.p50, 1)} | ${mmm(f.p99, 1)} | ${mmm(f.floorRps, 0)} | ${mmm(ratio, 2)} | ${cpu(f.cpuUs)} | ${cpu(f.floorCpuUs)} | ${f.errors} | ${f.lost} |`;
+    return `| ${f.label} | ${f.concurrency} | ${mmm(f.rps, 0)} | ${mmm(f.p50, 1)} | ${mmm(f.p99, 1)} | ${mmm(f.floorRps, 0)} | ${mmm(ratio, 2)} | ${f.errors} | ${f.lost} |`;
   });
   return [
-    '| route | concurrency | req/s min/median/max | p50 ms | p99 ms | floor req/s | share of floor | server CPU µs/req | floor CPU µs/req | non-2xx | lost |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| route | concurrency | req/s min/median/max | p50 ms | p99 ms | floor req/s | share of floor | non-2xx | lost |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
 }
