@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../lib/config';
 import { startDataPlane } from '../local/data-plane';
+import { batchedWriter } from '../local/server/batched-writer';
 import { isEmulatorUp, LOCAL_DIR } from './lib/emulator';
 import { LOCAL_OUTDIR } from './lib/synth';
 
@@ -27,7 +28,10 @@ async function main(args: readonly string[]): Promise<void> {
   if (!(await isEmulatorUp(config.localEndpoint))) {
     throw new Error(`Nothing answers at ${config.localEndpoint} (PIPELINES_LOCAL_ENDPOINT). Run \`npm run deploy:local\` first; it starts the emulator and leaves it running.`);
   }
-  const log = (line: string) => process.stdout.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`);
+  // One write to stdout per event loop turn, however many requests and functions logged in it.
+  const stdout = batchedWriter((text) => process.stdout.write(text));
+  process.on('exit', () => stdout.flush());
+  const log = (line: string) => stdout.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`);
   const plane = await startDataPlane({
     endpoint: config.localEndpoint,
     region: config.region,

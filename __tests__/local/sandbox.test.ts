@@ -18,6 +18,12 @@ describe('Lambda sandbox (worker per warm environment)', () => {
          calls += 1;
          if (event.sleep) await new Promise((r) => setTimeout(r, event.sleep));
          if (event.fail) throw Object.assign(new Error('boom'), { name: 'BoomError' });
+         if (event.later) setTimeout(() => console.log('after the response'), 5);
+         if (event.logThenSleep) {
+           console.log('before the timeout');
+           await new Promise((r) => setTimeout(r, event.logThenSleep));
+         }
+         if ('dropped' in event) return { dropped: 'present' };
          console.log('handled', calls);
          return { calls, inits, table: process.env.TABLE_NAME, remaining: context.getRemainingTimeInMillis() > 0, fn: context.functionName };
        };`,
@@ -41,6 +47,28 @@ describe('Lambda sandbox (worker per warm environment)', () => {
     expect(await sandbox.invoke({}, context())).toMatchObject({ ok: true, result: { calls: 2, inits: 1 } });
     await new Promise((r) => setTimeout(r, 100));
     expect(lines).toContain('handled 2');
+  });
+
+  it('logs what the function wrote before its invocation settles, and what it writes after it soon', async () => {
+    const lines: string[] = [];
+    const sandbox = make(lines);
+    await sandbox.invoke({ later: true }, context());
+    expect(lines).toEqual(['handled 1']);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(lines).toEqual(['handled 1', 'after the response']);
+  });
+
+  it('keeps what a timed-out invocation wrote before its timeout', async () => {
+    const lines: string[] = [];
+    const outcome = await make(lines).invoke({ logThenSleep: 5000 }, context(300));
+    expect(outcome).toMatchObject({ ok: false, error: { errorType: 'Sandbox.Timedout' } });
+    expect(lines[0]).toBe('before the timeout');
+  });
+
+  // Lambda hands the event over as JSON (Runtime API "next" invocation), so a key whose value is undefined is not there.
+  // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html ("Next invocation": the payload is a JSON document)
+  it('passes the event as JSON text: a key whose value is undefined does not reach the handler', async () => {
+    expect(await make([]).invoke({ dropped: undefined }, context())).toMatchObject({ ok: true, result: { calls: 1 } });
   });
 
   it('reports a thrown error with its type', async () => {

@@ -1,5 +1,6 @@
 import * as readline from 'readline';
 import { Worker } from 'worker_threads';
+import { OutputLines, OutputStream } from './output-lines';
 
 /**
  * One warm Lambda execution environment: a worker thread that loads the function's module once
@@ -36,6 +37,32 @@ process.emitWarning = (warning, ...rest) => {
   if (type === 'NodeVersionSupportWarning' || String(warning).includes('NodeVersionSupportWarning')) return;
   return emitWarning.call(process, warning, ...rest);
 };
+// The function's output goes to the parent with the invocation's result, in the same message: a
+// line through the worker's stdio stream costs the parent a message and an acknowledgement each.
+// Output outside an invocation (init, work left running) or in a long one follows within FLUSH_MS.
+const FLUSH_MS = 20;
+const output = [];
+let flushTimer;
+const takeOutput = () => {
+  clearTimeout(flushTimer);
+  flushTimer = undefined;
+  return output.splice(0);
+};
+const flushOutput = () => {
+  const chunks = takeOutput();
+  if (chunks.length) parentPort.postMessage({ output: chunks });
+};
+const capture = (stream) =>
+  function write(chunk, encoding, callback) {
+    if (typeof encoding === 'function') [callback, encoding] = [encoding, undefined];
+    const text = typeof chunk === 'string' && (!encoding || /^utf-?8$/i.test(encoding)) ? chunk : Buffer.from(chunk, encoding).toString('utf8');
+    output.push([stream, text]);
+    if (flushTimer === undefined) flushTimer = setTimeout(flushOutput, FLUSH_MS).unref();
+    if (typeof callback === 'function') process.nextTick(callback);
+    return true;
+  };
+process.stdout.write = capture('stdout');
+process.stderr.write = capture('stderr');
 const path = require('node:path');
 const fs = require('node:fs');
 const [moduleName, exportName] = [workerData.handler.slice(0, workerData.handler.lastIndexOf('.')), workerData.handler.slice(workerData.handler.lastIndexOf('.') + 1)];
@@ -51,20 +78,28 @@ try {
 } catch (e) {
   initError = e;
 }
-parentPort.postMessage({ ready: true });
+parentPort.postMessage({ ready: true, output: takeOutput() });
 const describe = (e) => ({ errorType: (e && e.name) || 'Error', errorMessage: String((e && e.message) || e), trace: e && e.stack ? String(e.stack).split('\\n') : [] });
+// The event arrives as JSON text, as Lambda's runtime API hands it over ("Next invocation":
+// https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html).
 parentPort.on('message', async ({ id, event, context }) => {
-  if (initError) return parentPort.postMessage({ id, ok: false, error: describe(initError) });
+  if (initError) return parentPort.postMessage({ id, ok: false, error: describe(initError), output: takeOutput() });
   const deadline = Date.now() + context.timeoutMs;
   const ctx = { ...context, callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
+  let answer;
   try {
-    const result = await handler(event, ctx);
-    parentPort.postMessage({ id, ok: true, result: result === undefined ? null : JSON.parse(JSON.stringify(result)) });
+    const result = await handler(JSON.parse(event), ctx);
+    answer = { id, ok: true, result: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
   } catch (e) {
-    parentPort.postMessage({ id, ok: false, error: describe(e) });
+    answer = { id, ok: false, error: describe(e) };
   }
+  answer.output = takeOutput();
+  parentPort.postMessage(answer);
 });
 `;
+
+/** What the worker posts: its output (stdout and stderr text, in order), with its ready signal or an invocation's outcome, or alone. */
+type WorkerMessage = { readonly output?: readonly [OutputStream, string][] } & ({ readonly ready: true } | ({ readonly id: number } & InvocationOutcome) | {});
 
 let invocationIds = 0;
 
@@ -113,7 +148,7 @@ export class Sandbox {
         this.pending = { id, resolve, timer };
         worker.postMessage({
           id,
-          event,
+          event: JSON.stringify(event),
           context: {
             awsRequestId: context.awsRequestId,
             invokedFunctionArn: context.functionArn,
@@ -147,6 +182,9 @@ export class Sandbox {
       stdout: true,
       stderr: true,
     });
+    const output = new OutputLines(this.options.log);
+    // The worker sends its output with its messages; anything written past process.stdout/stderr
+    // (a stream the function took before the override) still comes through the stdio streams.
     for (const stream of [worker.stdout, worker.stderr]) {
       readline.createInterface({ input: stream }).on('line', (line) => this.options.log(line));
     }
@@ -157,8 +195,10 @@ export class Sandbox {
       if (this.worker === worker) this.initDone = true;
       settle();
     };
-    worker.on('message', (message: ({ id: number } & InvocationOutcome) | { ready: true }) => {
+    worker.on('message', (message: WorkerMessage) => {
+      for (const [stream, text] of message.output ?? []) output.write(stream, text);
       if ('ready' in message) return initDone();
+      if (!('id' in message)) return;
       if (!this.pending || this.pending.id !== message.id) return;
       const { resolve, timer } = this.pending;
       clearTimeout(timer);
@@ -174,6 +214,7 @@ export class Sandbox {
       this.failPending({ errorType: 'Runtime.ExitError', errorMessage: error.message });
     });
     worker.on('exit', (code) => {
+      output.end();
       initDone();
       if (this.worker !== worker) return;
       this.worker = undefined;

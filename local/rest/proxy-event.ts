@@ -17,9 +17,10 @@ export function proxyEvent(request: LocalRequest, resourcePath: string, pathPara
     path: decodePath(request.path),
     httpMethod: request.method,
     headers: nullIfEmpty(singleValues(request.headers)),
-    multiValueHeaders: nullIfEmpty(Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, [...v]]))),
+    // Shared, not copied: the event leaves as JSON text (see sandbox.ts), so nothing can change them.
+    multiValueHeaders: nullIfEmpty(request.headers),
     queryStringParameters: nullIfEmpty(singleValues(request.query)),
-    multiValueQueryStringParameters: nullIfEmpty(Object.fromEntries(Object.entries(request.query).map(([k, v]) => [k, [...v]]))),
+    multiValueQueryStringParameters: nullIfEmpty(request.query),
     pathParameters: nullIfEmpty({ ...pathParameters }),
     stageVariables: null,
     requestContext: { ...context, requestOverride: undefined, responseOverride: undefined },

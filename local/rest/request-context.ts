@@ -49,6 +49,20 @@ export interface ContextInput {
   readonly userAgent?: string;
 }
 
+// These ids need to be unique, not secret: one call to the system's generator serves many requests
+// (crypto.randomUUID keeps such a cache of its own; randomBytes does not).
+const RANDOM_POOL_BYTES = 4096;
+let randomPool = Buffer.alloc(0);
+let randomAt = 0;
+function pooledRandomBytes(size: number): Buffer {
+  if (randomAt + size > randomPool.length) {
+    randomPool = crypto.randomBytes(RANDOM_POOL_BYTES);
+    randomAt = 0;
+  }
+  randomAt += size;
+  return randomPool.subarray(randomAt - size, randomAt);
+}
+
 export function newRequestContext(input: ContextInput): RequestContext {
   const now = Date.now();
   const requestId = crypto.randomUUID();
@@ -59,7 +73,7 @@ export function newRequestContext(input: ContextInput): RequestContext {
     awsEndpointRequestId: crypto.randomUUID(),
     domainName: input.host,
     domainPrefix: input.host.split('.')[0],
-    extendedRequestId: crypto.randomBytes(12).toString('base64'),
+    extendedRequestId: pooledRandomBytes(12).toString('base64'),
     httpMethod: input.httpMethod,
     identity: {
       accessKey: null,
@@ -87,6 +101,6 @@ export function newRequestContext(input: ContextInput): RequestContext {
     resourcePath: '',
     responseOverride: { header: {} },
     stage: input.stage,
-    xrayTraceId: `Root=1-${Math.floor(now / 1000).toString(16)}-${crypto.randomBytes(12).toString('hex')}`,
+    xrayTraceId: `Root=1-${Math.floor(now / 1000).toString(16)}-${pooledRandomBytes(12).toString('hex')}`,
   };
 }

@@ -31,6 +31,7 @@ export function basePath(api: Pick<MountedApi, 'apiId' | 'stage'>): string {
 export type AwsEndpoint = (req: http.IncomingMessage, body: Buffer) => Promise<LocalResponse> | undefined;
 
 export function createGatewayServer(apis: readonly MountedApi[], log: (line: string) => void, aws?: AwsEndpoint): http.Server {
+  const mounts = apis.map((api) => ({ api, prefix: basePath(api).replace(/\/$/, '') }));
   return http.createServer((req, res) => {
     const started = process.hrtime.bigint();
     const chunks: Buffer[] = [];
@@ -51,7 +52,7 @@ export function createGatewayServer(apis: readonly MountedApi[], log: (line: str
         try {
           const body = Buffer.concat(chunks);
           if (tooLarge) response = jsonResponse(413, { message: 'Request Too Long' }, 'gateway REQUEST_TOO_LARGE');
-          else response = (await aws?.(req, body)) ?? (await dispatch(apis, req, rawPath, rawQuery, body));
+          else response = (await aws?.(req, body)) ?? (await dispatch(mounts, req, rawPath, rawQuery, body));
         } catch (error) {
           log(`internal error: ${(error as Error).stack ?? String(error)}`);
           response = jsonResponse(500, { message: 'Internal server error' }, 'local data plane error');
@@ -66,12 +67,18 @@ export function createGatewayServer(apis: readonly MountedApi[], log: (line: str
   });
 }
 
-async function dispatch(apis: readonly MountedApi[], req: http.IncomingMessage, rawPath: string, rawQuery: string, body: Buffer): Promise<LocalResponse> {
-  const api = apis.find((a) => rawPath === basePath(a).replace(/\/$/, '') || rawPath.startsWith(basePath(a).endsWith('/') ? basePath(a) : `${basePath(a)}/`));
-  if (!api) return jsonResponse(404, { message: `No deployed API is served at ${rawPath}; see .local/endpoints.json for the base URLs` }, 'local: no API');
+/** Each API's base path without its trailing slash, worked out once for every request. */
+interface Mount {
+  readonly api: MountedApi;
+  readonly prefix: string;
+}
+
+async function dispatch(mounts: readonly Mount[], req: http.IncomingMessage, rawPath: string, rawQuery: string, body: Buffer): Promise<LocalResponse> {
+  const mount = mounts.find((m) => rawPath === m.prefix || rawPath.startsWith(`${m.prefix}/`));
+  if (!mount) return jsonResponse(404, { message: `No deployed API is served at ${rawPath}; see .local/endpoints.json for the base URLs` }, 'local: no API');
+  const { api, prefix } = mount;
   const overQuota = requestQuotaRefusal({ method: req.method ?? 'GET', url: req.url ?? '/', httpVersion: req.httpVersion, rawHeaders: req.rawHeaders }, api.kind === 'REST');
   if (overQuota) return overQuota;
-  const prefix = basePath(api).replace(/\/$/, '');
   const path = rawPath.slice(prefix.length) || '/';
   return api.handler.handle({
     method: (req.method ?? 'GET').toUpperCase(),

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as readline from 'readline';
 import { failures, latencyQuantile, LoadOptions, runLoad, spread, throughput } from './load';
 import { LostReport } from './load-pipelines';
+import { call } from './smoke-http';
 
 /**
  * bench:local's load phase: one route at concurrency 1, 8 and 32, `runs` times each, against a
@@ -34,17 +35,24 @@ export interface LoadFigures {
 
 // Kinesis and webhook runs must reach the stream or table; the comments consumer batches for up to 5 s.
 const LOST_TIMEOUT_MS = 60_000;
+// Not measured: lets both servers compile their hot paths before the first measured run (c=1 came out
+// slowest of all when it paid for the JIT).
+const WARMUP_REQUESTS = 200;
 
 export async function measureLoad(target: LoadTarget, count: number, runs: number): Promise<LoadFigures[]> {
   const floor = await startFloor(target.sample);
+  // The floor is asked through the same client code as the route, so the client costs both the same.
+  const askFloor = async () => (await call(floor.url)).status;
   try {
+    await runLoad({ count: WARMUP_REQUESTS, concurrency: 8 }, askFloor);
+    await runLoad({ count: WARMUP_REQUESTS, concurrency: 8 }, (i) => target.send(i));
     const figures: LoadFigures[] = [];
     for (const concurrency of CONCURRENCIES) {
       const f: LoadFigures = { label: target.label, concurrency, rps: [], p50: [], p99: [], floorRps: [], errors: 0, lost: 0 };
       const options: LoadOptions = { count, concurrency };
       for (let r = 0; r < runs; r++) {
         // Floor and route alternate, so drift in machine load hits both alike.
-        f.floorRps.push(throughput(await runLoad(options, () => fetch(floor.url).then(async (res) => (await res.arrayBuffer(), res.status)))));
+        f.floorRps.push(throughput(await runLoad(options, askFloor)));
         const instance = target.fresh ? await target.fresh() : undefined;
         const run = await runLoad(options, (i) => (instance ?? target).send(i));
         f.rps.push(throughput(run));
