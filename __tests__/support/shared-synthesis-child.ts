@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Testing, TerraformStack } from 'cdktf';
 import { loadConfig } from '../../lib/config';
 import { NodejsFunction } from '../../lib/constructs/nodejs-function';
+import { formatTokenStacksUnmapped } from '../../lib/token-stacks';
 import { buildStacks } from '../../stacks';
 import { synthesize } from '../../scripts/lib/synth';
 import { warningsOf } from './synth';
@@ -15,6 +16,7 @@ import { BundleRecord, bundlesPartFile, configFileName, OutdirStack, outdirOf, S
  * Each part synthesizes every n-th configuration and writes the bundles it embedded to its own file.
  */
 function main(outDir: string, part: number, parts: number): void {
+  formatTokenStacksUnmapped();
   fs.mkdirSync(outDir, { recursive: true });
   const bundles = new Map<string, BundleRecord>();
   const bundled = path.join(outDir, 'bundled');
