@@ -6,7 +6,7 @@ import { evaluate, PolicyEvaluationError } from '../../../local/iam/policy-evalu
 import { Access, accessesOf } from './access';
 import { Denial, denial } from './denials';
 import { EmulatorLookups } from './lookups';
-import { operationOf } from './operations';
+import { operationOf, protocolOf } from './operations';
 import { GateRequest, signerOf } from './request';
 
 /**
@@ -29,6 +29,8 @@ export interface DeployerGate {
   readonly endpoint: string;
   /** Every decision on a user's request, in order. */
   readonly decisions: readonly GateDecision[];
+  /** Forget the policies read so far (they are kept IAM's usual couple of seconds otherwise). */
+  policiesChanged(): void;
   stop(): Promise<void>;
 }
 
@@ -43,8 +45,7 @@ export interface GateOptions {
 export async function startDeployerGate(options: GateOptions): Promise<DeployerGate> {
   const target = { endpoint: options.emulator, region: options.region };
   const lookups = new EmulatorLookups(target);
-  // Policies are read afresh for every request: a test that changes them sees the change at once.
-  const policies = new IdentityPolicies(target, 0);
+  let policies = new IdentityPolicies(target);
   const decisions: GateDecision[] = [];
   const upstream = new URL(options.emulator);
 
@@ -56,8 +57,7 @@ export async function startDeployerGate(options: GateOptions): Promise<DeployerG
     const op = operationOf(request, signer);
     const refuse = (message: string) => {
       decisions.push({ user: user ?? signer.accessKeyId, refused: message });
-      // An unmapped request has no known protocol: the query shape, which Terraform still reports with its message.
-      return typeof op === 'string' ? denial('query', signer.signingName, message) : denial(op.protocol, op.service, message);
+      return typeof op === 'string' ? denial(protocolOf(request, signer), signer.signingName, message) : denial(op.protocol, op.service, message);
     };
     if (!user) return refuse(`The security token included in the request is invalid: access key ${signer.accessKeyId} is no IAM user's`);
     if (typeof op === 'string') return refuse(op);
@@ -119,6 +119,9 @@ export async function startDeployerGate(options: GateOptions): Promise<DeployerG
   return {
     endpoint: `http://127.0.0.1:${port}`,
     decisions,
+    policiesChanged: () => {
+      policies = new IdentityPolicies(target);
+    },
     stop: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

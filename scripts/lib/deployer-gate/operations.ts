@@ -20,6 +20,12 @@ const IAM_PREFIX: Readonly<Record<string, string>> = { monitoring: 'cloudwatch' 
 const JSON_SERVICES = new Set(['dynamodb', 'kinesis', 'logs', 'kms', 'secretsmanager', 'sqs', 'monitoring']);
 const QUERY_SERVICES = new Set(['iam', 'sts', 'sns', 'monitoring', 'sqs']);
 
+/** The protocol a service's requests use, for a refusal of one the gate could not map. */
+export function protocolOf(request: GateRequest, signer: Signer): Protocol {
+  if (request.headers['x-amz-target'] && JSON_SERVICES.has(signer.signingName)) return 'json';
+  return ({ lambda: 'rest-json', apigateway: 'apigateway', s3: 's3' } as Record<string, Protocol>)[signer.signingName] ?? 'query';
+}
+
 /** The operation `request` calls, or a sentence naming what the gate cannot map (it then refuses). */
 export function operationOf(request: GateRequest, signer: Signer): Operation | string {
   const service = IAM_PREFIX[signer.signingName] ?? signer.signingName;
