@@ -51,7 +51,9 @@ beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-cdktf-'));
   moto = await startMoto();
   deployer = await createDeployerUser(moto.endpoint);
-  gate = await startDeployerGate({ emulator: moto.endpoint, region: 'us-east-1', account: EMULATOR_ACCOUNT });
+  // Refusals are written as they happen: a provider retries some errors for minutes before failing.
+  const refusals = path.join(tmp, 'gate-refusals.log');
+  gate = await startDeployerGate({ emulator: moto.endpoint, region: 'us-east-1', account: EMULATOR_ACCOUNT, onDecision: (d) => d.refused && fs.appendFileSync(refusals, `${d.refused}\n`) });
 }, 120_000);
 
 afterAll(async () => {

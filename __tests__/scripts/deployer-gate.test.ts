@@ -68,13 +68,14 @@ describe('awsJson (SQS): the action from X-Amz-Target, the queue from the body',
 });
 
 describe('awsJson (KMS): aws:RequestTag from the request\'s tags', () => {
-  const createKey = (tags: { TagKey: string; TagValue: string }[]) => {
-    const body = JSON.stringify({ Tags: tags });
+  const kms = (action: string, input: object) => {
+    const body = JSON.stringify(input);
     const url = new URL(gate.endpoint);
-    const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.CreateKey', host: url.host };
+    const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `TrentService.${action}`, host: url.host };
     const signed = signHeaders({ method: 'POST', path: '/', rawQuery: '', headers, body }, credentials, REGION, 'kms');
     return fetch(`${gate.endpoint}/`, { method: 'POST', headers: { ...headers, ...signed }, body });
   };
+  const createKey = (Tags: { TagKey: string; TagValue: string }[]) => kms('CreateKey', { Tags });
 
   it('allows CreateKey only with the tags the condition asks for; a missing tag is a false condition', async () => {
     await allow([{ Effect: 'Allow', Action: 'kms:CreateKey', Resource: '*', Condition: { StringEquals: { 'aws:RequestTag/environment': 'dev' } } }]);
@@ -83,6 +84,20 @@ describe('awsJson (KMS): aws:RequestTag from the request\'s tags', () => {
     expect(refused.status).toBe(400);
     expect(await refused.json()).toEqual({ __type: 'AccessDeniedException', message: notAuthorized('kms:CreateKey', '*') });
     expect((await createKey([{ TagKey: 'environment', TagValue: 'prod' }])).status).toBe(400);
+  });
+
+  it('gives a key action the key\'s tags as aws:ResourceTag, by key id, ARN or alias', async () => {
+    await allow([{ Effect: 'Allow', Action: ['kms:CreateKey', 'kms:CreateAlias'], Resource: '*' }]);
+    const tagged = ((await (await createKey([{ TagKey: 'environment', TagValue: 'dev' }])).json()) as { KeyMetadata: { KeyId: string; Arn: string } }).KeyMetadata;
+    const untagged = ((await (await createKey([])).json()) as { KeyMetadata: { KeyId: string } }).KeyMetadata;
+    const aliased = await kms("CreateAlias", { AliasName: "alias/sp-dev-tagged", TargetKeyId: tagged.KeyId });
+    expect(aliased.status).toBe(200);
+    await allow([{ Effect: 'Allow', Action: 'kms:DescribeKey', Resource: `arn:aws:kms:${REGION}:${ACCOUNT}:key/*`, Condition: { StringEquals: { 'aws:ResourceTag/environment': 'dev' } } }]);
+    for (const KeyId of [tagged.KeyId, tagged.Arn, 'alias/sp-dev-tagged']) expect((await kms('DescribeKey', { KeyId })).status).toBe(200);
+    expect(await (await kms('DescribeKey', { KeyId: untagged.KeyId })).json()).toEqual({
+      __type: 'AccessDeniedException',
+      message: notAuthorized('kms:DescribeKey', `arn:aws:kms:${REGION}:${ACCOUNT}:key/${untagged.KeyId}`),
+    });
   });
 });
 

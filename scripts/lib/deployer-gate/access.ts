@@ -56,10 +56,13 @@ const HANDED_OVER: Readonly<Record<string, readonly { readonly field: string; re
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
 const WITHOUT_AUTHORIZATION = new Set(['sts:GetCallerIdentity']);
 
-export async function accessesOf(op: Operation, path: string, scope: Scope, lookups: Lookups): Promise<Access[] | string> {
+/** `caller`: the IAM user who signed, whom IAM's user actions mean when they name no user (e.g. GetUser). */
+export async function accessesOf(op: Operation, path: string, scope: Scope, lookups: Lookups, caller: string): Promise<Access[] | string> {
   const action = `${op.service}:${op.operation}`;
   if (WITHOUT_AUTHORIZATION.has(action)) return [];
-  const input = await withResolvedKey(op, lookups);
+  // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html: "If you do not specify a user name,
+  // IAM determines the user name implicitly based on the AWS access key ID used to sign the request".
+  const input = op.service === 'iam' && op.input.UserName === undefined ? { ...(await withResolvedKey(op, lookups)), UserName: caller } : await withResolvedKey(op, lookups);
   const own = op.protocol === 'apigateway' ? { arns: [apiGatewayArn(path, scope)], conditionKeys: ['aws:RequestTag/${TagKey}', 'aws:TagKeys'] } : await resourcesOf(op.service, op.operation, input, scope);
   if (typeof own === 'string') return own;
   const context = { ...requestTags(input), ...(await serviceContext(action, input, lookups, scope)) };
@@ -93,7 +96,10 @@ async function withResolvedKey(op: Operation, lookups: Lookups): Promise<Input> 
   const resolved: Record<string, unknown> = { ...op.input };
   for (const name of ['KeyId', 'TargetKeyId']) {
     const id = op.input[name];
-    if (typeof id === 'string' && /(^|:)alias\//.test(id)) resolved[name] = (await lookups.key(id))?.arn;
+    if (typeof id === 'string' && /(^|:)alias\//.test(id)) {
+      resolved[name] = (await lookups.key(id))?.arn;
+      if (name === 'KeyId') resolved.RequestAlias = id.slice(id.indexOf('alias/'));
+    }
   }
   return resolved;
 }
@@ -105,6 +111,8 @@ async function keyTags(keyArn: string, lookups: Lookups): Promise<Record<string,
 
 async function serviceContext(action: string, input: Input, lookups: Lookups, scope: Scope): Promise<Record<string, string>> {
   const context: Record<string, string> = {};
+  // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-request-alias
+  if (action.startsWith('kms:') && typeof input.RequestAlias === 'string') context['kms:RequestAlias'] = input.RequestAlias;
   for (const [key, name] of [['iam:PolicyARN', 'PolicyArn'], ['iam:AWSServiceName', 'AWSServiceName']] as const) {
     if (typeof input[name] === 'string') context[key] = input[name] as string;
   }

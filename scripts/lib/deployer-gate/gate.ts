@@ -40,6 +40,8 @@ export interface GateOptions {
   readonly account: string;
   /** @default 0 (any free port) */
   readonly port?: number;
+  /** Told of each decision as it is made (a refused request may be retried by the caller for minutes). */
+  readonly onDecision?: (decision: GateDecision) => void;
 }
 
 export async function startDeployerGate(options: GateOptions): Promise<DeployerGate> {
@@ -47,6 +49,10 @@ export async function startDeployerGate(options: GateOptions): Promise<DeployerG
   const lookups = new EmulatorLookups(target);
   let policies = new IdentityPolicies(target);
   const decisions: GateDecision[] = [];
+  const record = (decision: GateDecision) => {
+    decisions.push(decision);
+    options.onDecision?.(decision);
+  };
   const upstream = new URL(options.emulator);
 
   async function refusal(request: GateRequest): Promise<Denial | undefined> {
@@ -56,13 +62,13 @@ export async function startDeployerGate(options: GateOptions): Promise<DeployerG
     const user = await lookups.userOf(signer.accessKeyId);
     const op = operationOf(request, signer);
     const refuse = (message: string) => {
-      decisions.push({ user: user ?? signer.accessKeyId, refused: message });
+      record({ user: user ?? signer.accessKeyId, refused: message });
       return typeof op === 'string' ? denial(protocolOf(request, signer), signer.signingName, message) : denial(op.protocol, op.service, message);
     };
     if (!user) return refuse(`The security token included in the request is invalid: access key ${signer.accessKeyId} is no IAM user's`);
     if (typeof op === 'string') return refuse(op);
     const scope = { partition: 'aws', region: signer.region, account: options.account };
-    const accesses = await accessesOf(op, request.path, scope, lookups);
+    const accesses = await accessesOf(op, request.path, scope, lookups, user);
     if (typeof accesses === 'string') return refuse(accesses);
     const arn = `arn:aws:iam::${options.account}:user/${user}`;
     const identity = await policies.of({ kind: 'user', name: user });
@@ -78,10 +84,10 @@ export async function startDeployerGate(options: GateOptions): Promise<DeployerG
       if (decision !== 'allow') {
         const reason = decision === 'explicit-deny' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${access.action} action`;
         const message = `User: ${arn} is not authorized to perform: ${access.action} on resource: ${access.resource} ${reason}`;
-        decisions.push({ user, access, refused: message });
+        record({ user, access, refused: message });
         return denial(op.protocol, op.service, message);
       }
-      decisions.push({ user, access });
+      record({ user, access });
     }
     return undefined;
   }

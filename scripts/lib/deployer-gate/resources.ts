@@ -61,10 +61,13 @@ export async function resourcesOf(service: string, operation: string, input: Inp
   const conditionKeys = [...details.conditionKeys];
   for (const type of details.resourceTypes) {
     const format = await iamResourceTypeDetails(service, type.name);
+    // Another service's resource listed under an action (a stream action's kmsKey) is authorized by that
+    // service, with its own action (kms:GenerateDataKey ...), not by this action.
+    if (!format.arn.startsWith(`arn:\${Partition}:${service}:`)) continue;
     const arn = fillArn(format.arn, input, scope);
     if (arn === undefined) continue;
     arns.push(arn);
-    conditionKeys.push(...type.conditionKeys, ...format.conditionKeys);
+    conditionKeys.push(...(type.conditionKeys ?? []), ...(format.conditionKeys ?? []));
   }
   if (arns.length > 0) return { arns: [...new Set(arns)], conditionKeys };
   // An action with no resource type is authorized on `*`; one whose resource the request does not name fails closed.
