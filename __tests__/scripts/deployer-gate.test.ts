@@ -96,8 +96,17 @@ describe('awsJson (KMS): aws:RequestTag from the request\'s tags', () => {
     for (const KeyId of [tagged.KeyId, tagged.Arn, 'alias/sp-dev-tagged']) expect((await kms('DescribeKey', { KeyId })).status).toBe(200);
     expect(await (await kms('DescribeKey', { KeyId: untagged.KeyId })).json()).toEqual({
       __type: 'AccessDeniedException',
-      message: notAuthorized('kms:DescribeKey', `arn:aws:kms:${REGION}:${ACCOUNT}:key/${untagged.KeyId}`),
+      message: `User: ${USER_ARN} is not authorized to perform: kms:DescribeKey on resource: arn:aws:kms:${REGION}:${ACCOUNT}:key/${untagged.KeyId} because neither the key policy nor an identity-based policy (where the key policy lets IAM decide) allows the kms:DescribeKey action`,
     });
+  });
+
+  it("evaluates the key's policy with the identity policies: the account's IAM policies decide only the actions it hands them", async () => {
+    const keyPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:DescribeKey', Resource: '*' }] };
+    await allow([{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }]);
+    const key = ((await (await kms('CreateKey', { Policy: JSON.stringify(keyPolicy), BypassPolicyLockoutSafetyCheck: true })).json()) as { KeyMetadata: { KeyId: string } }).KeyMetadata;
+    expect((await kms('DescribeKey', { KeyId: key.KeyId })).status).toBe(200);
+    const refused = await kms('UpdateKeyDescription', { KeyId: key.KeyId, Description: 'x' });
+    expect([refused.status, ((await refused.json()) as { message: string }).message]).toEqual([400, expect.stringContaining('neither the key policy nor an identity-based policy')]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { PolicyDocument } from '../../../local/iam/policy-evaluation';
 import { Operation } from './operations';
 import { Input } from './request';
 import { resourcesOf, Scope } from './resources';
@@ -14,12 +15,14 @@ export interface Access {
   readonly action: string;
   readonly resource: string;
   readonly context: Readonly<Record<string, string | readonly string[]>>;
+  /** A KMS key's own policy, which KMS evaluates with the identity policies. */
+  readonly keyPolicy?: PolicyDocument;
 }
 
 /** What the gate must read from the emulator (as its root user) to fill a request's context. */
 export interface Lookups {
   /** A KMS key's ARN and tags, from its id, ARN or alias. */
-  key(keyId: string): Promise<{ readonly arn: string; readonly tags: Readonly<Record<string, string>> } | undefined>;
+  key(keyId: string): Promise<{ readonly arn: string; readonly tags: Readonly<Record<string, string>>; readonly policy?: PolicyDocument } | undefined>;
   /** The function ARN of an event source mapping. */
   mappingFunction(uuid: string): Promise<string | undefined>;
 }
@@ -68,8 +71,9 @@ export async function accessesOf(op: Operation, path: string, scope: Scope, look
   const context = { ...requestTags(input), ...(await serviceContext(action, input, lookups, scope)) };
   const accesses: Access[] = [];
   for (const resource of own.arns) {
-    const resourceTags = op.service === 'kms' && resource.includes(':key/') ? await keyTags(resource, lookups) : {};
-    accesses.push({ action, resource, context: accepted({ ...context, ...resourceTags }, own.conditionKeys) });
+    const key = op.service === 'kms' && resource.includes(':key/') ? await lookups.key(resource) : undefined;
+    const resourceTags = Object.fromEntries(Object.entries(key?.tags ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
+    accesses.push({ action, resource, context: accepted({ ...context, ...resourceTags }, own.conditionKeys), ...(key?.policy ? { keyPolicy: key.policy } : {}) });
   }
   for (const passed of PASSED_ROLES) {
     const role = passed.operations.includes(action) ? passed.role(input, path.replace(/^\/v2/, '')) : undefined;
@@ -102,11 +106,6 @@ async function withResolvedKey(op: Operation, lookups: Lookups): Promise<Input> 
     }
   }
   return resolved;
-}
-
-async function keyTags(keyArn: string, lookups: Lookups): Promise<Record<string, string>> {
-  const key = await lookups.key(keyArn);
-  return Object.fromEntries(Object.entries(key?.tags ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
 }
 
 async function serviceContext(action: string, input: Input, lookups: Lookups, scope: Scope): Promise<Record<string, string>> {

@@ -2,7 +2,7 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import { EMULATOR_CREDENTIALS } from '../../../local/aws/clients';
 import { IdentityPolicies } from '../../../local/iam/identity-policies';
-import { evaluate, PolicyEvaluationError } from '../../../local/iam/policy-evaluation';
+import { evaluate, evaluateKeyAccess, PolicyEvaluationError } from '../../../local/iam/policy-evaluation';
 import { Access, accessesOf } from './access';
 import { Denial, denial } from './denials';
 import { EmulatorLookups } from './lookups';
@@ -76,13 +76,20 @@ export async function startDeployerGate(options: GateOptions): Promise<DeployerG
       let decision;
       try {
         const context = { 'aws:PrincipalArn': arn, 'aws:PrincipalAccount': options.account, ...access.context };
-        decision = evaluate({ action: access.action, resource: access.resource, principal: { arns: [arn], accountId: options.account }, context }, { identity });
+        const accessRequest = { action: access.action, resource: access.resource, principal: { arns: [arn], accountId: options.account }, context };
+        // A KMS key's policy is its primary control: https://docs.aws.amazon.com/kms/latest/developerguide/control-access.html
+        decision = access.keyPolicy ? evaluateKeyAccess(accessRequest, identity, access.keyPolicy) : evaluate(accessRequest, { identity });
       } catch (error) {
         if (!(error instanceof PolicyEvaluationError)) throw error;
         return refuse(error.message);
       }
       if (decision !== 'allow') {
-        const reason = decision === 'explicit-deny' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${access.action} action`;
+        const reason =
+          decision === 'explicit-deny'
+            ? 'with an explicit deny'
+            : access.keyPolicy
+              ? `because neither the key policy nor an identity-based policy (where the key policy lets IAM decide) allows the ${access.action} action`
+              : `because no identity-based policy allows the ${access.action} action`;
         const message = `User: ${arn} is not authorized to perform: ${access.action} on resource: ${access.resource} ${reason}`;
         record({ user, access, refused: message });
         return denial(op.protocol, op.service, message);
