@@ -65,7 +65,8 @@ export async function accessesOf(op: Operation, path: string, scope: Scope, look
   if (WITHOUT_AUTHORIZATION.has(action)) return [];
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html: "If you do not specify a user name,
   // IAM determines the user name implicitly based on the AWS access key ID used to sign the request".
-  const input = op.service === 'iam' && op.input.UserName === undefined ? { ...(await withResolvedKey(op, lookups)), UserName: caller } : await withResolvedKey(op, lookups);
+  const resolved = await withResolvedKey(op, lookups);
+  const input = op.service === 'iam' && resolved.UserName === undefined ? { ...resolved, UserName: caller } : resolved;
   const own = op.protocol === 'apigateway' ? { arns: [apiGatewayArn(path, scope)], conditionKeys: ['aws:RequestTag/${TagKey}', 'aws:TagKeys'] } : await resourcesOf(op.service, op.operation, input, scope);
   if (typeof own === 'string') return own;
   const context = { ...requestTags(input), ...(await serviceContext(action, input, lookups, scope)) };
