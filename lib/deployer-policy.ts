@@ -175,9 +175,9 @@ export function deployerStatements(scope: DeployerScope): DeployerStatement[] {
     },
     {
       sid: 'StreamsWithoutResourceArn',
-      actions: ['kinesis:ListStreams', 'kinesis:UpdateShardCount'],
+      actions: ['kinesis:ListStreams', 'kinesis:UpdateShardCount', 'kinesis:DescribeLimits'],
       resources: ['*'],
-      why: "Enabling a table's Kinesis streaming destination lists streams, and a changed shard count is applied with UpdateShardCount: both have no resource ARN",
+      why: "Enabling a table's Kinesis streaming destination lists streams, a changed shard count is applied with UpdateShardCount, and every plan of a stream checks the account's shard limit with DescribeLimits (skipped when refused): these have no resource ARN",
     },
     {
       sid: 'Queues',
@@ -212,6 +212,13 @@ export function deployerStatements(scope: DeployerScope): DeployerStatement[] {
       resources: [arn('kms', 'key/*')],
       conditions: { StringEquals: envTags },
       why: 'Key ARNs carry generated ids, not names; the condition limits them to keys tagged with this environment',
+    },
+    {
+      sid: 'DynamoDBDefaultKey',
+      actions: ['kms:DescribeKey'],
+      resources: [arn('kms', 'key/*')],
+      conditions: { StringEquals: { 'kms:RequestAlias': 'alias/aws/dynamodb' } },
+      why: "Every read of a table encrypted with DynamoDB's AWS managed key looks that key up by its alias, to leave kms_key_arn empty (provider: dynamodb clearSSEDefaultKey)",
     },
     {
       sid: 'KeyAliases',

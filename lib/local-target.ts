@@ -13,6 +13,21 @@ import { PipelinesConfig } from './config';
 const FAKE_ACCESS_KEY = 'testing';
 const FAKE_SECRET_KEY = 'testing';
 
+/**
+ * An emulator IAM user's key to sign with instead (both set, or neither): the e2e cdktf CLI suite
+ * deploys as a user holding only the deployer policy, through the deployer gate
+ * (scripts/lib/deployer-gate), which authorizes each request by the key that signed it.
+ */
+export const LOCAL_ACCESS_KEY_ENV = 'PIPELINES_LOCAL_ACCESS_KEY_ID';
+export const LOCAL_SECRET_KEY_ENV = 'PIPELINES_LOCAL_SECRET_ACCESS_KEY';
+
+function localCredentials(env: NodeJS.ProcessEnv = process.env): { accessKey: string; secretKey: string } {
+  const accessKey = env[LOCAL_ACCESS_KEY_ENV];
+  const secretKey = env[LOCAL_SECRET_KEY_ENV];
+  if (!accessKey !== !secretKey) throw new Error(`Set both ${LOCAL_ACCESS_KEY_ENV} and ${LOCAL_SECRET_KEY_ENV}, or neither.`);
+  return accessKey && secretKey ? { accessKey, secretKey } : { accessKey: FAKE_ACCESS_KEY, secretKey: FAKE_SECRET_KEY };
+}
+
 // Every service the stacks talk to; a service missing here would silently go to real AWS.
 const EMULATED_SERVICES = [
   'apigateway',
@@ -35,8 +50,7 @@ export function localProviderSettings(config: PipelinesConfig): Partial<AwsProvi
   const endpoints: Record<string, string> = {};
   for (const service of EMULATED_SERVICES) endpoints[service] = config.localEndpoint;
   return {
-    accessKey: FAKE_ACCESS_KEY,
-    secretKey: FAKE_SECRET_KEY,
+    ...localCredentials(),
     skipCredentialsValidation: true,
     skipMetadataApiCheck: 'true',
     skipRequestingAccountId: false,
@@ -47,8 +61,7 @@ export function localProviderSettings(config: PipelinesConfig): Partial<AwsProvi
 
 export function localBackendSettings(config: PipelinesConfig): Partial<S3BackendConfig> {
   return {
-    accessKey: FAKE_ACCESS_KEY,
-    secretKey: FAKE_SECRET_KEY,
+    ...localCredentials(),
     endpoints: { s3: config.localEndpoint },
     usePathStyle: true,
     skipCredentialsValidation: true,

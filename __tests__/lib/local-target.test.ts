@@ -1,6 +1,6 @@
-import { EMULATOR_UNTRACKED_ATTRIBUTES, LOCAL_MAPPING_RUNNER, LOCAL_MAPPING_TAG } from '../../lib/local-target';
+import { EMULATOR_UNTRACKED_ATTRIBUTES, LOCAL_ACCESS_KEY_ENV, LOCAL_MAPPING_RUNNER, LOCAL_MAPPING_TAG, LOCAL_SECRET_KEY_ENV, localBackendSettings, localProviderSettings } from '../../lib/local-target';
 import { allStacks } from '../support/all-stacks';
-import { TfJson } from '../support/synth';
+import { testConfig, TfJson } from '../support/synth';
 
 /** The local target differs from the real one only where the emulator needs it, and the real target not at all. */
 const local = allStacks({ PIPELINES_TARGET: 'local', PIPELINES_LOCAL_ENDPOINT: 'http://127.0.0.1:4999' });
@@ -66,4 +66,26 @@ it('deploys every event source mapping disabled in the emulator and tagged for s
   expect(mappings(local).length).toBeGreaterThanOrEqual(2);
   for (const m of mappings(local)) expect({ enabled: m.enabled, tags: m.tags }).toEqual({ enabled: false, tags: { [LOCAL_MAPPING_TAG]: LOCAL_MAPPING_RUNNER } });
   for (const m of mappings(real)) expect({ enabled: m.enabled, tags: m.tags }).toEqual({ enabled: undefined, tags: undefined });
+});
+
+describe('credentials on the local target', () => {
+  const config = testConfig({ PIPELINES_TARGET: 'local', PIPELINES_LOCAL_ENDPOINT: 'http://127.0.0.1:4999' });
+  afterEach(() => {
+    delete process.env[LOCAL_ACCESS_KEY_ENV];
+    delete process.env[LOCAL_SECRET_KEY_ENV];
+  });
+
+  it("sign as an emulator IAM user's key when both halves are set (the deployer gate's caller), for provider and backend alike", () => {
+    process.env[LOCAL_ACCESS_KEY_ENV] = 'AKIAEXAMPLE';
+    process.env[LOCAL_SECRET_KEY_ENV] = 'secret';
+    expect([localProviderSettings(config), localBackendSettings(config)].map((s) => [s.accessKey, s.secretKey])).toEqual([
+      ['AKIAEXAMPLE', 'secret'],
+      ['AKIAEXAMPLE', 'secret'],
+    ]);
+  });
+
+  it('refuses half a key', () => {
+    process.env[LOCAL_ACCESS_KEY_ENV] = 'AKIAEXAMPLE';
+    expect(() => localProviderSettings(config)).toThrow(/Set both PIPELINES_LOCAL_ACCESS_KEY_ID and PIPELINES_LOCAL_SECRET_ACCESS_KEY, or neither/);
+  });
 });
