@@ -10,6 +10,7 @@ const common = {
   // swc strips types only; `tsc --noEmit` in `npm test` does the type checking once for the whole tree.
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/token-stacks-setup.ts'],
 };
 const SLOW_TIERS = ['<rootDir>/__tests__/terraform/', '<rootDir>/__tests__/e2e/'];
 

@@ -1,7 +1,9 @@
 import { App } from 'cdktf';
 import { ConfigError, loadConfig } from './lib/config';
+import { formatTokenStacksUnmapped } from './lib/token-stacks';
 import { buildStacks } from './stacks';
 
+formatTokenStacksUnmapped();
 const app = new App();
 try {
   const config = loadConfig({ env: process.env, context: (key) => app.node.tryGetContext(key) });

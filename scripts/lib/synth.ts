@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { PROJECT_ROOT } from '../../lib/bundling';
 import { loadConfig, PipelinesConfig, SETTINGS } from '../../lib/config';
+import { formatTokenStacksUnmapped } from '../../lib/token-stacks';
 import { buildStacks } from '../../stacks';
 
 /** One synthesized stack: its name and the folder Terraform runs in. */
@@ -45,6 +46,7 @@ export function outdirFor(env: Readonly<Record<string, string | undefined>>): st
  * stack order known: whatever `buildStacks` registers is covered, with no list kept here.
  */
 export function synthesize(options: SynthOptions = {}): Synthesis {
+  formatTokenStacksUnmapped();
   const env = options.env ?? process.env;
   const outdir = path.resolve(options.outdir ?? outdirFor(env));
   const app = new App({ outdir, context: cdktfJsonContext() });
