@@ -1,5 +1,5 @@
 import * as crypto from 'crypto';
-import { signature, signHeaders, verifySignature } from '../../local/aws/sigv4';
+import { credentialScopeOf, signature, signHeaders, verifySignature } from '../../local/aws/sigv4';
 
 // AWS: "Create a signed AWS API request" (Signature Version 4) and "Control access to a REST API with IAM permissions"
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
@@ -95,5 +95,14 @@ describe('SigV4 scope, signed headers and session tokens (AWS_IAM routes)', () =
     expect(verifySignature(signedWith({ accessKeyId: 'ASIATEMP', secretAccessKey: 'temp-secret', sessionToken: 'invented' }), known, API)).toEqual(invented);
     expect(verifySignature(signedWith({ accessKeyId: 'ASIATEMP', secretAccessKey: 'temp-secret' }), known, API)).toEqual(invented);
     expect(verifySignature(signedWith({ accessKeyId: 'testing', secretAccessKey: 'testing', sessionToken: 'invented' }), known, API)).toEqual(invented);
+  });
+});
+
+describe('credentialScopeOf', () => {
+  it('reads key, date, region and service from the Credential parameter, and nothing from other headers', () => {
+    const header = 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261201/eu-west-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc';
+    expect(credentialScopeOf(header)).toEqual({ accessKeyId: 'AKIDEXAMPLE', date: '20261201', region: 'eu-west-1', service: 'sts' });
+    expect(credentialScopeOf('Bearer token')).toBeUndefined();
+    expect(credentialScopeOf(undefined)).toBeUndefined();
   });
 });

@@ -114,6 +114,19 @@ const MAX_SKEW_MS = 15 * 60 * 1000;
 
 const AUTHORIZATION = /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})\s*$/;
 
+// Credential=<key>/<yyyymmdd>/<region>/<service>/aws4_request, wherever it stands in the header.
+const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/;
+
+/**
+ * The credential scope an Authorization header names, read without verifying anything: for
+ * routing a request by the service it was signed for, or finding who claims to have signed it.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-signing-request.html
+ */
+export function credentialScopeOf(authorization: string | undefined): { accessKeyId: string; date: string; region: string; service: string } | undefined {
+  const match = CREDENTIAL_SCOPE.exec(authorization ?? '');
+  return match ? { accessKeyId: match[1], date: match[2], region: match[3], service: match[4] } : undefined;
+}
+
 /** The access key id an Authorization header claims, to look its credential up before verifying. */
 export function claimedAccessKeyId(authorization: string | undefined): string | undefined {
   return authorization ? AUTHORIZATION.exec(authorization)?.[1] : undefined;

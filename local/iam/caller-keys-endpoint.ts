@@ -1,4 +1,5 @@
 import { EmulatorTarget } from '../aws/clients';
+import { credentialScopeOf } from '../aws/sigv4';
 import { AwsEndpoint } from '../server/gateway-server';
 import { LocalResponse } from '../server/http-types';
 import { assumedRole, Caller, CallerCredentials } from './callers';
@@ -27,7 +28,7 @@ const SERVED = new Set(['iam', 'sts']);
 /** `iam` or `sts` when `call` is one of theirs (Query protocol: POST / with a SigV4 credential scope naming the service). */
 export function servedService(call: Pick<AwsCall, 'method' | 'url' | 'headers'>): string | undefined {
   if (call.method !== 'POST' || call.url !== '/') return undefined;
-  const service = /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(call.headers.authorization ?? '')?.[1];
+  const service = credentialScopeOf(call.headers.authorization)?.service;
   return service && SERVED.has(service) ? service : undefined;
 }
 

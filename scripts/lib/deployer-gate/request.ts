@@ -1,3 +1,5 @@
+import { credentialScopeOf } from '../../../local/aws/sigv4';
+
 /**
  * What the gate reads from one AWS API request before deciding it: who signed it (SigV4's
  * Credential scope: access key, region and the service's signing name), and the operation's
@@ -22,13 +24,9 @@ export interface Signer {
   readonly signingName: string;
 }
 
-// AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, SignedHeaders=..., Signature=...
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-signing-request.html
-const CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
-
 export function signerOf(request: GateRequest): Signer | undefined {
-  const match = CREDENTIAL.exec(request.headers.authorization ?? '');
-  return match ? { accessKeyId: match[1], region: match[2], signingName: match[3] } : undefined;
+  const scope = credentialScopeOf(request.headers.authorization);
+  return scope ? { accessKeyId: scope.accessKeyId, region: scope.region, signingName: scope.service } : undefined;
 }
 
 export type Input = Readonly<Record<string, unknown>>;
