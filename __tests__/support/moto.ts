@@ -35,6 +35,12 @@ async function workerEmulator(): Promise<Moto | undefined> {
       return reused;
     }
   }
+  return startWorkerEmulator(dir, process.env.JEST_WORKER_ID ?? '1');
+}
+
+/** Starts worker `workerId`'s emulator, recording its pid (for the teardown) and endpoint (for its next suites) in `dir`. */
+export async function startWorkerEmulator(dir: string, workerId: string): Promise<Moto> {
+  const files = workerFiles(dir, workerId);
   const started = await startEmulator({ detached: true, files, managedPolicies: false });
   fs.writeFileSync(files.endpoint, started.endpoint);
   return started;

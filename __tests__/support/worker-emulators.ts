@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { startEmulator } from '../../scripts/lib/emulator';
-import { WORKER_EMULATORS_ENV, workerFiles } from './moto';
+import { startWorkerEmulator, WORKER_EMULATORS_ENV } from './moto';
 
 /**
  * The unit tier's emulators: one per jest worker, kept from suite to suite (see `useEmulator` in
@@ -12,13 +11,7 @@ import { WORKER_EMULATORS_ENV, workerFiles } from './moto';
 export async function startWorkerEmulators(workers: number): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-test-emulators-'));
   process.env[WORKER_EMULATORS_ENV] = dir;
-  await Promise.all(
-    Array.from({ length: workers }, async (_, i) => {
-      const files = workerFiles(dir, String(i + 1));
-      const moto = await startEmulator({ detached: true, files, managedPolicies: false });
-      fs.writeFileSync(files.endpoint, moto.endpoint);
-    }),
-  );
+  await Promise.all(Array.from({ length: workers }, (_, i) => startWorkerEmulator(dir, String(i + 1))));
 }
 
 export function stopWorkerEmulators(): void {
